@@ -1,0 +1,102 @@
+import type { Env } from '../config/env.js';
+import type { TenantConfig } from '../config/tenantConfig.js';
+import type { Logger } from '../core/logger.js';
+import type { HttpApp } from '../http/httpApp.js';
+import type { Infra } from '../infra/infra.js';
+import type { Gateway, PlatformDirectory } from '../gateway/gateway.js';
+import type { RunEventBus } from '../events/eventBus.js';
+import type { ApprovalDecider } from '../engine/approvalDecider.js';
+import type { Repositories } from '../store/repositories/index.js';
+import { createSlackChannel, slackSettingsFromEnv } from '../channels/slack/index.js';
+import { createTeamsChannel, platformIdentityReferenceStore, teamsSettingsFromEnv } from '../channels/teams/index.js';
+
+export interface ChatChannel {
+  readonly name: 'slack' | 'teams';
+  /** One line for the startup banner. */
+  readonly summary: string;
+  readonly directory: PlatformDirectory;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface ChatChannelDeps {
+  readonly env: Env;
+  readonly envSource: Readonly<Record<string, string | undefined>>;
+  readonly tenants: readonly TenantConfig[];
+  readonly gateway: Gateway;
+  readonly events: RunEventBus;
+  readonly approvals: ApprovalDecider;
+  readonly repositories: Repositories;
+  readonly infra: Infra;
+  readonly http: HttpApp;
+  readonly logger: Logger;
+  readonly publicUrl: string;
+}
+
+/** Slack when its credentials are set; Teams when its credentials are set, or anonymously in development. */
+export function createChatChannels(deps: ChatChannelDeps): { channels: ChatChannel[]; skipped: Record<'slack' | 'teams', string> } {
+  const channels: ChatChannel[] = [];
+  const skipped = { slack: 'off (set SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET, or SLACK_CLIENT_ID/SECRET)', teams: 'off' };
+  const { repositories, tenants } = deps;
+  const defaultTenantId = tenants.length === 1 ? tenants[0]!.id : undefined;
+
+  const slackSettings = slackSettingsFromEnv(deps.envSource);
+  if (slackSettings) {
+    const tenantLookup = (teamId: string, enterpriseId: string | undefined): string | null =>
+      tenants.find((t) => t.slack.teamIds.includes(teamId) || (enterpriseId !== undefined && t.slack.enterpriseIds.includes(enterpriseId)))?.id ?? null;
+    const slack = createSlackChannel({
+      settings: slackSettings,
+      gateway: deps.gateway,
+      events: deps.events,
+      approvals: deps.approvals,
+      identity: async (teamId, slackUserId) => {
+        const tenantId = tenantLookup(teamId, undefined) ?? deps.env.SLACK_TENANT_ID ?? defaultTenantId;
+        if (!tenantId) return null;
+        const identity = await repositories.identities.find(tenantId, { platform: 'slack', teamId, externalId: slackUserId });
+        return identity ? { tenantId, userId: identity.userId } : null;
+      },
+      tenantLookup,
+      installationStore: undefined,
+      kv: deps.infra.kv,
+      logger: deps.logger,
+      http: deps.http,
+      ...(defaultTenantId ? { defaultTenantId } : {}),
+      findSlackUser: async (tenantId, userId) => (await repositories.identities.forUser(tenantId, userId, 'slack'))[0]?.externalId ?? null,
+    });
+    channels.push({ name: 'slack', summary: `on (${slackSettings.mode}) at ${deps.publicUrl}/slack/events`, directory: slack.directory, start: () => slack.start(), stop: () => slack.stop() });
+  }
+
+  const teamsSettings = teamsSettingsFromEnv(deps.envSource);
+  const anonymous = deps.env.MICROSOFT_APP_ID === undefined;
+  if (!(anonymous && deps.env.NODE_ENV === 'production')) {
+    const tenantLookup = (entraTenantId: string): string | null => tenants.find((t) => t.teams.entraTenantIds.includes(entraTenantId))?.id ?? null;
+    const teams = createTeamsChannel({
+      settings: teamsSettings,
+      gateway: deps.gateway,
+      events: deps.events,
+      approvals: deps.approvals,
+      identity: async (entraTenantId, aadObjectId) => {
+        const tenantId = tenantLookup(entraTenantId) ?? (deps.env.NODE_ENV === 'production' ? null : defaultTenantId ?? null);
+        if (!tenantId) return null;
+        const identity = await repositories.identities.find(tenantId, { platform: 'teams', teamId: entraTenantId, externalId: aadObjectId });
+        return identity ? { tenantId, userId: identity.userId } : null;
+      },
+      tenantLookup,
+      ...(defaultTenantId ? { defaultTenantId } : {}),
+      references: platformIdentityReferenceStore(repositories.identities),
+      kv: deps.infra.kv,
+      logger: deps.logger,
+      http: deps.http,
+    });
+    channels.push({
+      name: 'teams',
+      summary: `${anonymous ? 'on (anonymous development mode, Bot Framework Emulator)' : 'on'} at ${deps.publicUrl}/api/messages`,
+      directory: teams.directory,
+      start: () => teams.start(),
+      stop: () => teams.stop(),
+    });
+  } else {
+    skipped.teams = 'off (set MICROSOFT_APP_ID + MICROSOFT_APP_PASSWORD)';
+  }
+  return { channels, skipped };
+}

@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import type { App } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { ApprovalDecider } from '../../engine/approvalDecider.js';
+import type { Logger } from '../../core/logger.js';
+import { identityTeamKey } from './address.js';
+import { APPROVE_ACTION_ID, approvalDecidedBlocks, DENY_ACTION_ID, LINK_ACTION_ID, outcomeText } from './approvalBlocks.js';
+import type { ApprovalMessages } from './approvalMessages.js';
+import { escapeMrkdwn } from './mrkdwn.js';
+
+/** Only the fields a decision depends on; the button value is untrusted and carries just the approval id. */
+const clickSchema = z.object({
+  type: z.literal('block_actions'),
+  user: z.object({ id: z.string().min(1), team_id: z.string().optional() }),
+  team: z.object({ id: z.string() }).nullish(),
+  enterprise: z.object({ id: z.string() }).nullish(),
+  container: z.object({ channel_id: z.string(), message_ts: z.string() }),
+  actions: z.array(z.object({ action_id: z.string(), value: z.string().min(1).max(200) })).min(1),
+});
+
+export type SlackIdentityResolver = (teamId: string, slackUserId: string) => Promise<{ tenantId: string; userId: string } | null>;
+
+export interface ApprovalActionDeps {
+  readonly approvals: ApprovalDecider;
+  readonly messages: ApprovalMessages;
+  readonly identity: SlackIdentityResolver;
+  readonly tenantFor: (teamId: string, enterpriseId: string | undefined) => Promise<string | null>;
+  readonly logger: Logger;
+}
+
+const NOT_SET_UP = 'This Slack workspace is not set up for Switchboard, so I cannot take decisions from it.';
+const UNKNOWN_PERSON = 'I could not match your Slack account to an employee of this company, so I cannot record your decision.';
+const OTHER_TENANT = 'This approval belongs to a different organisation, so your decision was not recorded.';
+const FAILED = 'Sorry, I could not record your decision just now. Please try again in a moment.';
+
+/**
+ * Approve/Deny clicks: ack at once, resolve the clicker to a tenant user of the clicking workspace's
+ * tenant, and let the ApprovalDecider (which checks eligibility, requester, expiry and once-only)
+ * decide. The approver's message is replaced in place; any refusal is shown only to the clicker.
+ */
+export function registerApprovalActions(app: App, deps: ApprovalActionDeps): void {
+  app.action(LINK_ACTION_ID, async ({ ack }) => {
+    await ack();
+  });
+
+  app.action(new RegExp(`^(${APPROVE_ACTION_ID}|${DENY_ACTION_ID})$`), async ({ ack, body, client }) => {
+    await ack();
+    const click = clickSchema.safeParse(body);
+    if (!click.success) {
+      deps.logger.warn({ issues: click.error.issues.length }, 'slack approval click with unexpected shape ignored');
+      return;
+    }
+    const { user, container, actions } = click.data;
+    const action = actions[0] as { action_id: string; value: string };
+    const refuse = (text: string): Promise<unknown> =>
+      client.chat.postEphemeral({ channel: container.channel_id, user: user.id, text }).catch((error: unknown) => deps.logger.warn({ err: error }, 'slack ephemeral refusal failed'));
+    try {
+      const teamId = user.team_id ?? click.data.team?.id ?? '';
+      const enterpriseId = click.data.enterprise?.id;
+      const tenantId = await deps.tenantFor(teamId, enterpriseId);
+      if (!tenantId) return void (await refuse(NOT_SET_UP));
+      const person = await deps.identity(identityTeamKey(teamId, enterpriseId), user.id);
+      if (!person) return void (await refuse(UNKNOWN_PERSON));
+      if (person.tenantId !== tenantId) return void (await refuse(OTHER_TENANT));
+      const result = await deps.approvals.decide({
+        tenantId,
+        approvalId: action.value,
+        deciderUserId: person.userId,
+        decision: action.action_id === APPROVE_ACTION_ID ? 'approve' : 'deny',
+      });
+      if (result.status === 'refused') return void (await refuse(escapeMrkdwn(result.message)));
+      await updateInPlace(client, deps, tenantId, result.approvalId, container, result.decision, `<@${user.id}>`, result.decidedAt);
+    } catch (error) {
+      deps.logger.error({ err: error, approvalId: action.value }, 'slack approval click failed');
+      await refuse(FAILED);
+    }
+  });
+}
+
+async function updateInPlace(
+  client: WebClient,
+  deps: ApprovalActionDeps,
+  tenantId: string,
+  approvalId: string,
+  container: { channel_id: string; message_ts: string },
+  decision: 'approved' | 'denied',
+  decider: string,
+  decidedAt: string,
+): Promise<void> {
+  const outcome = outcomeText(decision, decider, decidedAt);
+  const summary = await deps.messages.summary(tenantId, approvalId);
+  await client.chat.update({ channel: container.channel_id, ts: container.message_ts, text: outcome, blocks: approvalDecidedBlocks(summary, outcome) });
+}

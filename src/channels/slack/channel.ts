@@ -1,0 +1,173 @@
+import bolt from '@slack/bolt';
+import type { App as BoltApp, AppOptions, InstallationStore } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { Gateway, PlatformDirectory } from '../../gateway/gateway.js';
+import type { RunEventBus } from '../../events/eventBus.js';
+import type { ApprovalDecider } from '../../engine/approvalDecider.js';
+import type { KeyValueStore } from '../../infra/keyValue.js';
+import type { HttpApp } from '../../http/httpApp.js';
+import type { Logger } from '../../core/logger.js';
+import { ConfigError } from '../../core/errors.js';
+import type { SlackAddress } from './address.js';
+import { registerApprovalActions, type SlackIdentityResolver } from './approvalActions.js';
+import { ApprovalMessages } from './approvalMessages.js';
+import { SlackDirectory } from './directory.js';
+import { registerHomeHandlers } from './homeHandlers.js';
+import { registerMessageHandlers } from './inbound.js';
+import { mountOAuthRoutes } from './oauthRoutes.js';
+import { SlackProgressRenderer } from './progressRenderer.js';
+import { HttpAppReceiver } from './receiver.js';
+import type { SlackSettings } from './settings.js';
+import { toSlackLogger } from './slackLogger.js';
+import { installationClients, singleTokenClients, slackClientOptions, type SlackClientProvider } from './webClients.js';
+
+const { App } = bolt;
+
+export type SlackTenantLookup = (teamId: string, enterpriseId: string | undefined) => string | null | Promise<string | null>;
+
+export interface SlackChannelDeps {
+  readonly settings: SlackSettings;
+  readonly gateway: Gateway;
+  readonly events: RunEventBus;
+  readonly approvals: ApprovalDecider;
+  /** Slack user (identity team key = Grid org id or workspace id) → tenant user. */
+  readonly identity: SlackIdentityResolver;
+  /** Workspace / Grid org → tenant, from tenant configuration. */
+  readonly tenantLookup: SlackTenantLookup;
+  /** Required in multi-workspace mode (channel_installations in Postgres). */
+  readonly installationStore?: InstallationStore;
+  readonly kv: KeyValueStore;
+  readonly logger: Logger;
+  readonly http: HttpApp;
+  /** Tenant of a single-workspace install when SLACK_TENANT_ID is unset: the only configured tenant. */
+  readonly defaultTenantId?: string;
+  /** A stored Slack identity for a tenant user (approver DMs); email lookup otherwise. */
+  readonly findSlackUser?: (tenantId: string, userId: string) => Promise<string | null>;
+  readonly now?: () => Date;
+}
+
+export interface SlackChannel {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** For the gateway: Slack profile (email) lookups. */
+  readonly directory: PlatformDirectory;
+  /** Resolves when every in-flight Slack render has been delivered (tests, graceful shutdown). */
+  idle(): Promise<void>;
+  /** Runs currently being rendered by this process (state is dropped when a run ends). */
+  readonly activeRuns: number;
+}
+
+/**
+ * The Slack channel: Bolt 5 on the product's HttpApp (or Socket Mode), translating Slack events into
+ * gateway Turns, RunEvents into thread messages, and button clicks into ApprovalDecider calls.
+ */
+export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
+  const { settings, logger } = deps;
+  const log = logger.child({ component: 'slack' });
+  const slackLogger = toSlackLogger(log);
+  const clientOptions = slackClientOptions(settings, log);
+  const tenantFor = tenantResolver(deps);
+  const clients = clientProvider(deps, clientOptions);
+  const directory = new SlackDirectory({ clients, kv: deps.kv, logger: log, tenantFor, ttlMs: settings.profileCacheTtlMs });
+  const approvalMessages = new ApprovalMessages({
+    kv: deps.kv,
+    logger: log,
+    profileTtlMs: settings.profileCacheTtlMs,
+    ...(deps.findSlackUser ? { findSlackUser: deps.findSlackUser } : {}),
+  });
+  const renderer = new SlackProgressRenderer({
+    clients,
+    kv: deps.kv,
+    logger: log,
+    approvals: approvalMessages,
+    minEditIntervalMs: settings.minEditIntervalMs,
+    minStreamIntervalMs: settings.minStreamIntervalMs,
+  });
+
+  const app = buildApp(deps, slackLogger, clientOptions);
+  app.error(async (error) => {
+    log.error({ err: error }, 'slack listener failed');
+  });
+  registerMessageHandlers(app, {
+    gateway: deps.gateway,
+    kv: deps.kv,
+    logger: log,
+    tenantFor,
+    now: deps.now ?? (() => new Date()),
+    onAccepted: (address, client) => firstProgress(address, client),
+  });
+  registerHomeHandlers(app, log);
+  registerApprovalActions(app, { approvals: deps.approvals, messages: approvalMessages, identity: deps.identity, tenantFor, logger: log });
+
+  let unsubscribe: (() => Promise<void>) | undefined;
+  let oauthMounted = false;
+  return {
+    directory,
+    async start() {
+      await app.init();
+      if (settings.mode === 'multi' && !oauthMounted) {
+        mountOAuthRoutes(deps.http, settings, deps.installationStore as InstallationStore, clientOptions, slackLogger, log);
+        oauthMounted = true;
+      }
+      await app.start();
+      unsubscribe ??= await deps.events.subscribe((event) => renderer.handle(event));
+      log.info({ mode: settings.mode }, 'slack channel started');
+    },
+    async stop() {
+      await unsubscribe?.();
+      unsubscribe = undefined;
+      renderer.close();
+      await app.stop();
+    },
+    idle: () => renderer.idle(),
+    get activeRuns() {
+      return renderer.activeRuns;
+    },
+  };
+}
+
+function buildApp(deps: SlackChannelDeps, slackLogger: ReturnType<typeof toSlackLogger>, clientOptions: AppOptions['clientOptions']): BoltApp {
+  const { settings } = deps;
+  const common: AppOptions = { logger: slackLogger, clientOptions, deferInitialization: true, ignoreSelf: true };
+  if (settings.mode === 'socket') {
+    return new App({ ...common, socketMode: true, token: settings.botToken, appToken: settings.appToken });
+  }
+  const receiver = new HttpAppReceiver({ http: deps.http, path: '/slack/events', signingSecret: settings.signingSecret as string, logger: deps.logger, slackLogger });
+  if (settings.mode === 'single') return new App({ ...common, receiver, token: settings.botToken });
+  const store = deps.installationStore;
+  if (!store) throw new ConfigError('multi-workspace Slack needs an installation store');
+  return new App({
+    ...common,
+    receiver,
+    authorize: async (source) => {
+      const installation = await store.fetchInstallation({ teamId: source.teamId, enterpriseId: source.enterpriseId, isEnterpriseInstall: source.isEnterpriseInstall });
+      return {
+        botToken: installation.bot?.token,
+        botId: installation.bot?.id,
+        botUserId: installation.bot?.userId,
+        teamId: source.teamId,
+        enterpriseId: source.enterpriseId,
+      };
+    },
+  });
+}
+
+function clientProvider(deps: SlackChannelDeps, options: ReturnType<typeof slackClientOptions>): SlackClientProvider {
+  if (deps.settings.mode === 'multi') return installationClients(deps.installationStore as InstallationStore, options);
+  return singleTokenClients(deps.settings.botToken as string, options);
+}
+
+/** Configured mapping first; a single-workspace install otherwise belongs to the default tenant. */
+function tenantResolver(deps: SlackChannelDeps): (teamId: string, enterpriseId: string | undefined) => Promise<string | null> {
+  const fallback = deps.settings.mode === 'multi' ? undefined : (deps.settings.tenantId ?? deps.defaultTenantId);
+  const store = deps.installationStore;
+  const installedTenant = store && 'tenantOf' in store && typeof store.tenantOf === 'function' ? (store.tenantOf as (teamId: string, enterpriseId: string | undefined) => Promise<string | null>).bind(store) : undefined;
+  return async (teamId, enterpriseId) =>
+    (await deps.tenantLookup(teamId, enterpriseId)) ?? fallback ?? (deps.settings.mode === 'multi' && installedTenant ? await installedTenant(teamId, enterpriseId) : null);
+}
+
+/** The employee sees the agent is on it within moments of writing (status line in agent DMs). */
+async function firstProgress(address: SlackAddress, client: WebClient): Promise<void> {
+  if (address.mode !== 'stream') return;
+  await client.assistant.threads.setStatus({ channel_id: address.channel, thread_ts: address.threadTs, status: 'is working on it…' });
+}

@@ -1,0 +1,105 @@
+import type { TurnContext } from '@microsoft/agents-hosting';
+import { ActivityTypes } from '@microsoft/agents-activity';
+import type { Gateway, PlatformDirectory } from '../../gateway/gateway.js';
+import type { RunEventBus } from '../../events/eventBus.js';
+import type { ApprovalDecider } from '../../engine/approvalDecider.js';
+import type { KeyValueStore } from '../../infra/keyValue.js';
+import type { HttpApp } from '../../http/httpApp.js';
+import type { Logger } from '../../core/logger.js';
+import { handleApprovalSubmit, handleCardInvoke, isApprovalSubmit, type TeamsIdentityResolver } from './approvalActions.js';
+import { ApprovalCards } from './approvalCards.js';
+import { createCloudAdapter, proactiveIdentity } from './cloudAdapter.js';
+import { TeamsConversations } from './conversations.js';
+import { ActivityDedup } from './dedup.js';
+import { handleMessage } from './inbound.js';
+import { mountMessagesRoute } from './nodeBridge.js';
+import { TeamsProfiles } from './profiles.js';
+import { TeamsProgressRenderer } from './progressRenderer.js';
+import type { TeamsReferenceStore } from './references.js';
+import { connectorRetryPolicy, withRetries } from './retry.js';
+import { assertStartable, type TeamsSettings } from './settings.js';
+import { tenantResolver, type TeamsTenantLookup } from './tenancy.js';
+
+export interface TeamsChannelDeps {
+  readonly settings: TeamsSettings;
+  readonly gateway: Gateway;
+  readonly events: RunEventBus;
+  readonly approvals: ApprovalDecider;
+  /** Teams user (Entra tenant, AAD object id) → tenant user; used to decide approval clicks. */
+  readonly identity: TeamsIdentityResolver;
+  /** Entra tenant → Switchboard tenant, from tenant configuration. */
+  readonly tenantLookup: TeamsTenantLookup;
+  /** Development fallback for unmapped Entra tenants (never used in production). */
+  readonly defaultTenantId?: string;
+  /** Conversation references per user (platform_identities.address). */
+  readonly references: TeamsReferenceStore;
+  readonly kv: KeyValueStore;
+  readonly logger: Logger;
+  readonly http: HttpApp;
+  readonly now?: () => Date;
+  /** Jitter source for retry backoff (tests pass a seeded one). */
+  readonly random?: () => number;
+}
+
+export interface TeamsChannel {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** For the gateway: Teams profiles (email) seen by the channel. */
+  readonly directory: PlatformDirectory;
+  /** Resolves when every in-flight Teams render has been delivered (tests, graceful shutdown). */
+  idle(): Promise<void>;
+  readonly activeRuns: number;
+}
+
+/**
+ * The Microsoft Teams channel on the M365 Agents SDK: `POST /api/messages` through the SDK's
+ * CloudAdapter (JWT-checked unless in anonymous development mode), messages → gateway Turns,
+ * RunEvents → streamed or edited replies, Adaptive Card clicks → ApprovalDecider.
+ */
+export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
+  const { settings } = deps;
+  assertStartable(settings);
+  const log = deps.logger.child({ component: 'teams' });
+  const now = deps.now ?? (() => new Date());
+  const adapter = createCloudAdapter(settings, log);
+  const policy = connectorRetryPolicy(settings.retry, log, deps.random);
+  const conversations = new TeamsConversations(adapter, proactiveIdentity(settings), policy);
+  const tenantFor = tenantResolver(deps.tenantLookup, { production: settings.production, ...(deps.defaultTenantId ? { defaultTenantId: deps.defaultTenantId } : {}) });
+  const profiles = new TeamsProfiles(deps.kv, settings.profileCacheTtlMs, log);
+  const cards = new ApprovalCards({ conversations, references: deps.references, kv: deps.kv, logger: log, now });
+  const renderer = new TeamsProgressRenderer({ conversations, approvals: cards, kv: deps.kv, logger: log, streamIntervalMs: settings.streamIntervalMs, minEditIntervalMs: settings.minEditIntervalMs });
+  const inbound = { gateway: deps.gateway, dedup: new ActivityDedup(deps.kv), profiles, references: deps.references, tenantFor, logger: log, now };
+  const actions = { approvals: deps.approvals, cards, identity: deps.identity, tenantFor, logger: log, now };
+
+  const onTurn = async (context: TurnContext): Promise<void> => {
+    withRetries(context, policy);
+    const activity = context.activity;
+    if (activity.type === ActivityTypes.Invoke && activity.name === 'adaptiveCard/action') return handleCardInvoke(context, actions);
+    if (activity.type !== ActivityTypes.Message) return;
+    if (isApprovalSubmit(activity)) return handleApprovalSubmit(context, actions);
+    return handleMessage(context, inbound);
+  };
+
+  let mounted = false;
+  let unsubscribe: (() => Promise<void>) | undefined;
+  return {
+    directory: profiles.directory(tenantFor),
+    async start() {
+      if (!mounted) {
+        mountMessagesRoute(deps.http, adapter, onTurn, log);
+        mounted = true;
+      }
+      unsubscribe ??= await deps.events.subscribe((event) => renderer.handle(event));
+      log.info({ auth: settings.auth.mode }, 'teams channel started');
+    },
+    async stop() {
+      await unsubscribe?.();
+      unsubscribe = undefined;
+      renderer.close();
+    },
+    idle: () => renderer.idle(),
+    get activeRuns() {
+      return renderer.activeRuns;
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import type { Step } from '../generated/prisma/client.js';
+import type { JsonObject } from '../core/json.js';
+import type { StepObservation } from '../planner/planner.js';
+
+const OBSERVABLE = new Set(['succeeded', 'failed', 'denied', 'unverified', 'skipped']);
+
+/** What the planner sees of executed steps; results are wrapped as untrusted data. */
+export function observationsOf(steps: readonly Step[], currentPlanVersion: number): StepObservation[] {
+  return steps
+    .filter((s) => OBSERVABLE.has(s.status))
+    .map((s) => ({
+      stepId: s.planVersion === currentPlanVersion ? s.key : `v${s.planVersion}.${s.key}`,
+      tool: s.tool,
+      args: (s.args ?? {}) as JsonObject,
+      status: s.status as StepObservation['status'],
+      ...(s.status === 'succeeded' ? { result: { untrusted: true, data: s.output } } : {}),
+      ...(s.error ? { error: s.error as { code: string; message: string } } : {}),
+    }));
+}
+
+/** A short line for the checklist; never the whole payload. */
+export function summarizeOutput(output: unknown): string {
+  if (output === null || output === undefined) return 'Done';
+  const text = typeof output === 'string' ? output : JSON.stringify(output);
+  return text.length > 160 ? `${text.slice(0, 157)}...` : text;
+}

@@ -1,0 +1,104 @@
+import type { Plan } from '../../engine/plan.js';
+import type { StepObservation } from '../planner.js';
+
+const LIST_KEYS = ['items', 'results', 'records', 'incidents', 'issues', 'accounts', 'opportunities', 'cases', 'groups', 'apps', 'data'];
+const ID_KEYS = ['number', 'key', 'Name', 'name', 'label', 'login', 'email', 'id'];
+const TEXT_KEYS = ['short_description', 'summary', 'title', 'subject', 'description'];
+const STATE_KEYS = ['state', 'status', 'StageName', 'stage', 'Status'];
+const MAX_ITEMS = 5;
+
+/**
+ * Tool output is untrusted data: shown in quotes, on one line, without markup, and shortened, so
+ * nothing a ticket says can format or instruct the reply.
+ */
+export function quoteData(value: unknown, max = 120): string {
+  const text = String(value).replace(/\p{Cc}+/gu, ' ').replace(/[`*_~<>|]/g, '').replace(/\s+/g, ' ').trim();
+  return `“${text.length > max ? `${text.slice(0, max - 1)}…` : text}”`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function pick(record: Record<string, unknown>, keys: readonly string[]): unknown {
+  for (const key of keys) {
+    const v = record[key];
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
+    if (isRecord(v) && typeof v.name === 'string') return v.name;
+  }
+  return undefined;
+}
+
+function describeRecord(record: Record<string, unknown>): string {
+  const nested = isRecord(record.profile) ? { ...record.profile, ...record } : record;
+  const id = pick(nested, ID_KEYS);
+  const text = pick(nested, TEXT_KEYS);
+  const state = pick(nested, STATE_KEYS);
+  const parts: string[] = [];
+  if (id !== undefined) parts.push(String(id).length <= 40 ? String(id).replace(/[^\w@.+\- ]/g, '') : quoteData(id, 40));
+  if (text !== undefined) parts.push(quoteData(text));
+  if (state !== undefined) parts.push(`(${quoteData(state, 40)})`);
+  return parts.length > 0 ? parts.join(' ') : quoteData(JSON.stringify(record), 100);
+}
+
+function findList(result: unknown): unknown[] | undefined {
+  if (Array.isArray(result)) return result;
+  if (!isRecord(result)) return undefined;
+  for (const key of LIST_KEYS) {
+    const v = result[key];
+    if (Array.isArray(v)) return v;
+    if (isRecord(v)) {
+      const inner = findList(v);
+      if (inner) return inner;
+    }
+  }
+  return undefined;
+}
+
+export function describeResult(result: unknown): string {
+  if (result === undefined || result === null) return '';
+  const list = findList(result);
+  if (list) {
+    if (list.length === 0) return 'Nothing found.';
+    const lines = list.slice(0, MAX_ITEMS).map((item) => `• ${isRecord(item) ? describeRecord(item) : quoteData(item)}`);
+    const more = list.length > MAX_ITEMS ? `\n…and ${list.length - MAX_ITEMS} more.` : '';
+    return `${list.length === 1 ? '1 result' : `${list.length} results`}:\n${lines.join('\n')}${more}`;
+  }
+  if (isRecord(result)) return describeRecord(isRecord(result.data) ? result.data : result);
+  return quoteData(result);
+}
+
+function lineFor(observation: StepObservation, title: string): string {
+  switch (observation.status) {
+    case 'succeeded': {
+      const details = describeResult(observation.result);
+      return details ? `✅ ${title}: ${details}` : `✅ ${title}: done.`;
+    }
+    case 'failed':
+      return `❌ ${title}: that did not work${observation.error ? ` (${quoteData(observation.error.message, 200)})` : ''}.`;
+    case 'denied':
+      return `🚫 ${title}: this was not approved, so I did not do it.`;
+    case 'unverified':
+      return `⚠️ ${title}: I could not confirm whether this went through. Please check before asking again.`;
+    case 'skipped':
+      return `⏭️ ${title}: skipped because an earlier step did not succeed.`;
+  }
+}
+
+/** A short, employee-facing answer built only from what the steps returned. */
+export function writeAnswer(observations: readonly StepObservation[], plan?: Plan): string {
+  if (observations.length === 0) return 'There was nothing for me to do.';
+  const titles = new Map((plan?.steps ?? []).map((s) => [s.id, s.title]));
+  return observations.map((o) => lineFor(o, titles.get(o.stepId) ?? o.tool.replace(/_/g, ' '))).join('\n');
+}
+
+export const REDUCED_MODE_NOTICE = 'Note: I am running in reduced mode because the AI model is unavailable, so I can only handle common requests right now.';
+
+export const TIER0_HELP = [
+  'I can help with everyday requests such as:',
+  '• "reset my password", "unlock my account", "reset my MFA"',
+  '• "my open tickets", "status of INC0010001", "open a P2 incident about the VPN drops"',
+  '• "my Jira issues", "create a Jira bug in NET about …", "move NET-12 to Done", "assign NET-12 to me"',
+  '• "find account Globex", "move opportunity Globex Renewal to Closed Won"',
+  '• "request access to Figma", "add me to the vpn-users group"',
+].join('\n');
