@@ -50,10 +50,11 @@ export function createChatChannels(deps: ChatChannelDeps): { channels: ChatChann
       events: deps.events,
       approvals: deps.approvals,
       identity: async (teamId, slackUserId) => {
-        const tenantId = tenantLookup(teamId, undefined) ?? deps.env.SLACK_TENANT_ID ?? defaultTenantId;
+        // The identity key is the Grid org id (E…) or the workspace id (T…); either may name the tenant.
+        const tenantId = tenantLookup(teamId, teamId) ?? deps.env.SLACK_TENANT_ID ?? defaultTenantId;
         if (!tenantId) return null;
-        const identity = await repositories.identities.find(tenantId, { platform: 'slack', teamId, externalId: slackUserId });
-        return identity ? { tenantId, userId: identity.userId } : null;
+        const user = await deps.gateway.identify({ tenantId, channel: 'slack', platformUser: { externalId: slackUserId, teamId } });
+        return user ? { tenantId, userId: user.userId } : null;
       },
       tenantLookup,
       installationStore: undefined,
@@ -78,8 +79,8 @@ export function createChatChannels(deps: ChatChannelDeps): { channels: ChatChann
       identity: async (entraTenantId, aadObjectId) => {
         const tenantId = tenantLookup(entraTenantId) ?? (deps.env.NODE_ENV === 'production' ? null : defaultTenantId ?? null);
         if (!tenantId) return null;
-        const identity = await repositories.identities.find(tenantId, { platform: 'teams', teamId: entraTenantId, externalId: aadObjectId });
-        return identity ? { tenantId, userId: identity.userId } : null;
+        const user = await deps.gateway.identify({ tenantId, channel: 'teams', platformUser: { externalId: aadObjectId, teamId: entraTenantId } });
+        return user ? { tenantId, userId: user.userId } : null;
       },
       tenantLookup,
       ...(defaultTenantId ? { defaultTenantId } : {}),

@@ -115,7 +115,7 @@ export async function startSwitchboard(options: SwitchboardOptions = {}): Promis
     const playgroundTenant = tenants[0]!;
     const playgroundOn = env.NODE_ENV !== 'production' && (options.playground ?? true);
     const web = playgroundOn ? createWebChannel({
-      gateway: { submit: (turn) => runtime.gateway.submit(turn) },
+      gateway: { submit: (turn) => runtime.gateway.submit(turn), identify: (request) => runtime.gateway.identify(request) },
       events: { publish: (e) => runtime.events.publish(e), subscribe: (h) => runtime.events.subscribe(h) },
       approvals: { decide: (input) => runtime.approvals.decide(input) },
       prisma: db.prisma,

@@ -8,7 +8,7 @@ import type { RunsTable } from '../engine/persistence/runsTable.js';
 import type { KeyValueStore } from '../infra/keyValue.js';
 import { tenantKey } from '../infra/keys.js';
 import type { RateLimiter } from '../infra/rateLimiter.js';
-import type { Gateway, PlatformDirectory, SubmitResult } from './gateway.js';
+import type { Gateway, IdentifyRequest, PlatformDirectory, SubmitResult } from './gateway.js';
 import { turnSchema, type ChannelKind, type Turn } from './turn.js';
 
 const DEDUP_TTL_MS = 24 * 60 * 60 * 1000;
@@ -56,7 +56,7 @@ export class EngineGateway implements Gateway {
 
   private async accept(tenant: TenantConfig, turn: Turn): Promise<SubmitResult> {
     const { deps } = this;
-    const user = await this.identify(tenant, turn);
+    const user = await this.resolveUser(tenant.id, turn.channel, turn.platformUser);
     if (!user) {
       return { status: 'refused', code: 'unknown_user', message: `I could not match your ${turn.channel} account to an employee of ${tenant.name}. Please ask your IT team to add you.` };
     }
@@ -93,23 +93,29 @@ export class EngineGateway implements Gateway {
     return { status: 'accepted', runId: run.id, userId: user.id };
   }
 
-  private async identify(tenant: TenantConfig, turn: Turn): Promise<{ id: string } | null> {
+  async identify(request: IdentifyRequest): Promise<{ userId: string } | null> {
+    if (!this.deps.tenants(request.tenantId)) return null;
+    const user = await this.resolveUser(request.tenantId, request.channel, request.platformUser);
+    return user ? { userId: user.id } : null;
+  }
+
+  private async resolveUser(tenantId: string, channel: ChannelKind, platformUser: IdentifyRequest['platformUser']): Promise<{ id: string } | null> {
     const { directory } = this.deps;
-    const { externalId, teamId } = turn.platformUser;
-    const known = await directory.userByIdentity(tenant.id, turn.channel, teamId, externalId);
+    const { externalId, teamId } = platformUser;
+    const known = await directory.userByIdentity(tenantId, channel, teamId, externalId);
     if (known) return known;
-    let email = turn.platformUser.email;
+    let email = platformUser.email;
     if (!email) {
-      const profile = await this.deps.platformDirectories[turn.channel]?.lookup({ externalId, teamId }).catch((error: unknown) => {
-        this.deps.logger.warn({ err: error, channel: turn.channel }, 'platform directory lookup failed');
+      const profile = await this.deps.platformDirectories[channel]?.lookup({ externalId, teamId }).catch((error: unknown) => {
+        this.deps.logger.warn({ err: error, channel }, 'platform directory lookup failed');
         return null;
       });
       email = profile?.email;
     }
     if (!email) return null;
-    const [user] = await directory.usersByEmails(tenant.id, [email]);
+    const [user] = await directory.usersByEmails(tenantId, [email]);
     if (!user) return null;
-    await directory.linkIdentity(tenant.id, user.id, turn.channel, teamId, externalId);
+    await directory.linkIdentity(tenantId, user.id, channel, teamId, externalId);
     return user;
   }
 }

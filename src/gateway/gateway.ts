@@ -9,6 +9,17 @@ export type SubmitResult =
 /** What every channel calls: returns as soon as the turn is durably queued (Slack must ack in < 3 s). */
 export interface Gateway {
   submit(turn: Turn): Promise<SubmitResult>;
+  /**
+   * The tenant user behind a platform account, matched by email on first contact and remembered.
+   * Channels use it for people who act without sending a turn first (an approver clicking a button).
+   */
+  identify(request: IdentifyRequest): Promise<{ readonly userId: string } | null>;
+}
+
+export interface IdentifyRequest {
+  readonly tenantId: string;
+  readonly channel: Turn['channel'];
+  readonly platformUser: { readonly externalId: string; readonly teamId: string; readonly email?: string };
 }
 
 /** A platform profile the channel can look up (Slack users.info, Teams member info) to match a tenant user by email. */

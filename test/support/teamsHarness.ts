@@ -78,6 +78,10 @@ export async function startTeamsHarness(settings: Partial<TeamsSettings> = {}, d
       if (!userId) return { status: 'refused', code: 'unknown_user', message: 'I do not know you yet. Ask your IT team to add you to Switchboard.' };
       return { ...result, userId };
     },
+    async identify(request) {
+      const userId = byAad.get(request.platformUser.externalId);
+      return userId ? { userId } : null;
+    },
   };
   const bus = new InProcessBus();
   const decider = new TestApprovalDecider();

@@ -66,8 +66,8 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
   const log = logger.child({ component: 'slack' });
   const slackLogger = toSlackLogger(log);
   const clientOptions = slackClientOptions(settings, log);
-  const tenantFor = tenantResolver(deps);
   const clients = clientProvider(deps, clientOptions);
+  const tenantFor = tenantResolver(deps, clients);
   const directory = new SlackDirectory({ clients, kv: deps.kv, logger: log, tenantFor, ttlMs: settings.profileCacheTtlMs });
   const approvalMessages = new ApprovalMessages({
     kv: deps.kv,
@@ -157,13 +157,36 @@ function clientProvider(deps: SlackChannelDeps, options: ReturnType<typeof slack
   return singleTokenClients(deps.settings.botToken as string, options);
 }
 
-/** Configured mapping first; a single-workspace install otherwise belongs to the default tenant. */
-function tenantResolver(deps: SlackChannelDeps): (teamId: string, enterpriseId: string | undefined) => Promise<string | null> {
+/**
+ * Configured mapping first; a single-workspace install otherwise belongs to the default tenant, but
+ * only for its own workspace (or Grid org): people from other organisations can click buttons and
+ * write in Slack Connect channels, and they are never this tenant's employees.
+ */
+function tenantResolver(deps: SlackChannelDeps, clients: SlackClientProvider): (teamId: string, enterpriseId: string | undefined) => Promise<string | null> {
   const fallback = deps.settings.mode === 'multi' ? undefined : (deps.settings.tenantId ?? deps.defaultTenantId);
   const store = deps.installationStore;
   const installedTenant = store && 'tenantOf' in store && typeof store.tenantOf === 'function' ? (store.tenantOf as (teamId: string, enterpriseId: string | undefined) => Promise<string | null>).bind(store) : undefined;
-  return async (teamId, enterpriseId) =>
-    (await deps.tenantLookup(teamId, enterpriseId)) ?? fallback ?? (deps.settings.mode === 'multi' && installedTenant ? await installedTenant(teamId, enterpriseId) : null);
+  let home: Promise<{ teamId?: string; enterpriseId?: string }> | undefined;
+  const homeWorkspace = (): Promise<{ teamId?: string; enterpriseId?: string }> => {
+    home ??= clients.forWorkspace('').then(async (client) => {
+      const identity = await client.auth.test();
+      return { ...(identity.team_id ? { teamId: identity.team_id } : {}), ...(identity.enterprise_id ? { enterpriseId: identity.enterprise_id } : {}) };
+    }).catch((error: unknown) => {
+      home = undefined;
+      throw error;
+    });
+    return home;
+  };
+  const isHome = async (teamId: string, enterpriseId: string | undefined): Promise<boolean> => {
+    const workspace = await homeWorkspace();
+    return teamId === workspace.teamId || (workspace.enterpriseId !== undefined && (enterpriseId === workspace.enterpriseId || teamId === workspace.enterpriseId));
+  };
+  return async (teamId, enterpriseId) => {
+    const configured = await deps.tenantLookup(teamId, enterpriseId);
+    if (configured) return configured;
+    if (fallback) return (await isHome(teamId, enterpriseId)) ? fallback : null;
+    return deps.settings.mode === 'multi' && installedTenant ? installedTenant(teamId, enterpriseId) : null;
+  };
 }
 
 /** The employee sees the agent is on it within moments of writing (status line in agent DMs). */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { turnSchema, type Turn } from '../../../../src/gateway/turn.js';
-import type { Gateway, PlatformDirectory, SubmitResult } from '../../../../src/gateway/gateway.js';
+import type { Gateway, IdentifyRequest, PlatformDirectory, SubmitResult } from '../../../../src/gateway/gateway.js';
 import type { RunEventBus } from '../../../../src/events/eventBus.js';
 import type { RunEvent } from '../../../../src/events/runEvent.js';
 import type { ApprovalDecider, ApprovalDecision, DecideResult } from '../../../../src/engine/approvalDecider.js';
@@ -31,6 +31,10 @@ export class RecordingGateway implements Gateway {
     this.turns.push(parsed.data);
     for (const waiter of this.waiters.splice(0)) waiter(parsed.data);
     return { status: 'accepted', runId: randomUUID(), userId: `user-${turn.platformUser.externalId}` };
+  }
+
+  async identify(request: IdentifyRequest): Promise<{ userId: string }> {
+    return { userId: `user-${request.platformUser.externalId}` };
   }
 
   nextTurn(): Promise<Turn> {
