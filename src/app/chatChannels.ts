@@ -7,7 +7,9 @@ import type { Gateway, PlatformDirectory } from '../gateway/gateway.js';
 import type { RunEventBus } from '../events/eventBus.js';
 import type { ApprovalDecider } from '../engine/approvalDecider.js';
 import type { Repositories } from '../store/repositories/index.js';
-import { createSlackChannel, slackSettingsFromEnv } from '../channels/slack/index.js';
+import { createSlackChannel, PrismaSlackInstallationStore, slackSettingsFromEnv } from '../channels/slack/index.js';
+import type { PrismaClient } from '../generated/prisma/client.js';
+import type { SecretBox } from '../store/crypto/index.js';
 import { createTeamsChannel, platformIdentityReferenceStore, teamsSettingsFromEnv } from '../channels/teams/index.js';
 
 export interface ChatChannel {
@@ -27,6 +29,9 @@ export interface ChatChannelDeps {
   readonly events: RunEventBus;
   readonly approvals: ApprovalDecider;
   readonly repositories: Repositories;
+  /** Multi-workspace Slack keeps its installations (sealed bot tokens) in Postgres. */
+  readonly prisma: PrismaClient;
+  readonly box: SecretBox;
   readonly infra: Infra;
   readonly http: HttpApp;
   readonly logger: Logger;
@@ -57,7 +62,7 @@ export function createChatChannels(deps: ChatChannelDeps): { channels: ChatChann
         return user ? { tenantId, userId: user.userId } : null;
       },
       tenantLookup,
-      installationStore: undefined,
+      ...(slackSettings.mode === 'multi' ? { installationStore: new PrismaSlackInstallationStore(deps.prisma, deps.box, tenantLookup) } : {}),
       kv: deps.infra.kv,
       logger: deps.logger,
       http: deps.http,

@@ -143,7 +143,7 @@ export async function startSwitchboard(options: SwitchboardOptions = {}): Promis
     });
     closers.add('engine', () => runtime.stop());
 
-    const chat = createChatChannels({ env, envSource, tenants, gateway: runtime.gateway, events: runtime.events, approvals: runtime.approvals, repositories, infra, http, logger, publicUrl });
+    const chat = createChatChannels({ env, envSource, tenants, gateway: runtime.gateway, events: runtime.events, approvals: runtime.approvals, repositories, prisma: db.prisma, box, infra, http, logger, publicUrl });
     for (const channel of chat.channels) chatDirectories[channel.name] = channel.directory;
 
     const adminPassword = env.ADMIN_PASSWORD ?? randomBytes(12).toString('base64url');

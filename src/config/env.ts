@@ -42,6 +42,8 @@ export const envSchema = z
     MICROSOFT_APP_ID: optionalString,
     MICROSOFT_APP_PASSWORD: optionalString,
     MICROSOFT_APP_TENANT_ID: optionalString,
+    /** Entra authority for the bot's token requests (sovereign clouds); the SDK's public-cloud default otherwise. */
+    MICROSOFT_APP_AUTHORITY: optionalUrl,
     MICROSOFT_APP_TYPE: z.preprocess((v) => (v === '' || v === undefined ? 'MultiTenant' : v), z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'])),
     ADMIN_PASSWORD: optionalString,
     WORKERS_PER_PROCESS: intWithDefault(4, 1, 256),

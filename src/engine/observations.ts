@@ -17,10 +17,3 @@ export function observationsOf(steps: readonly Step[], currentPlanVersion: numbe
       ...(s.error ? { error: s.error as { code: string; message: string } } : {}),
     }));
 }
-
-/** A short line for the checklist; never the whole payload. */
-export function summarizeOutput(output: unknown): string {
-  if (output === null || output === undefined) return 'Done';
-  const text = typeof output === 'string' ? output : JSON.stringify(output);
-  return text.length > 160 ? `${text.slice(0, 157)}...` : text;
-}

@@ -10,7 +10,7 @@ import type { ToolCallRequest } from '../tools/pipeline/types.js';
 import type { RegisteredTool } from '../tools/registry.js';
 import { resolveApprovers } from './approvals/approverResolver.js';
 import type { EngineDeps } from './engineDeps.js';
-import { summarizeOutput } from './observations.js';
+import { summarizeOutput } from '../tools/outputSummary.js';
 import { containsRef, resolveRefs } from './refs.js';
 import type { RunSession } from './session.js';
 

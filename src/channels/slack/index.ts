@@ -5,3 +5,4 @@ export type { SlackIdentityResolver } from './approvalActions.js';
 export { requiredBotScopes, subscribedEvents, SLACK_METHOD_SCOPES, SLACK_EVENT_SCOPES } from './scopes.js';
 export { SUGGESTED_PROMPTS, AGENT_DESCRIPTION } from './homeView.js';
 export { slackAddressSchema, type SlackAddress } from './address.js';
+export { PrismaSlackInstallationStore } from './installationStore.js';
