@@ -1,6 +1,7 @@
 /**
  * Builds the Teams app package to upload: manifest/teams/manifest.json with this deployment's bot
- * id and public URL filled in, plus the two icons (drawn here with pngjs), zipped with jszip.
+ * id and public URL filled in, checked against Microsoft's vendored manifest schema, plus the two
+ * icons (drawn here with pngjs), zipped with jszip.
  *
  *   MICROSOFT_APP_ID=<guid> PUBLIC_URL=https://switchboard.example.com npm run manifest:teams
  */
@@ -8,11 +9,14 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import JSZip from 'jszip';
+import { Validator, type Schema } from 'jsonschema';
 import { PNG } from 'pngjs';
 import { z } from 'zod';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const TEAMS_MANIFEST_DIR = join(root, 'manifest', 'teams');
+/** Microsoft's official schema, unmodified (see manifest/teams/schema/README.md). */
+export const TEAMS_MANIFEST_SCHEMA_PATH = join(TEAMS_MANIFEST_DIR, 'schema', 'MicrosoftTeams.schema.json');
 
 const guid = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'must be a GUID');
 const inputSchema = z.object({
@@ -75,10 +79,23 @@ export async function renderTeamsManifest(input: TeamsPackageInput): Promise<Rec
   return JSON.parse(filled) as Record<string, unknown>;
 }
 
+/**
+ * Problems Microsoft's schema finds in a manifest (empty when it is valid). The schema is draft-04,
+ * which Ajv 8 does not read; jsonschema does, so the official file is used exactly as published.
+ */
+export async function validateTeamsManifest(manifest: unknown): Promise<string[]> {
+  const schema = JSON.parse(await readFile(TEAMS_MANIFEST_SCHEMA_PATH, 'utf8')) as Schema;
+  const result = new Validator().validate(manifest, schema);
+  return result.errors.map((error) => `${error.property.replace(/^instance\.?/, '') || 'manifest'} ${error.message}`);
+}
+
 /** Writes `switchboard-teams.zip` (manifest.json, color.png, outline.png at the zip root). */
 export async function buildTeamsAppPackage(input: TeamsPackageInput): Promise<{ zipPath: string; manifest: Record<string, unknown> }> {
   const { outDir } = inputSchema.parse(input);
   const manifest = await renderTeamsManifest(input);
+  // Teams rejects an invalid package at upload with little detail; say what is wrong here instead.
+  const problems = await validateTeamsManifest(manifest);
+  if (problems.length > 0) throw new Error(`the Teams manifest does not match Microsoft's schema: ${problems.join('; ')}`);
   const zip = new JSZip();
   zip.file('manifest.json', JSON.stringify(manifest, null, 2));
   zip.file('color.png', colorIcon());

@@ -157,6 +157,10 @@ describe('writes', () => {
     expect(globex?.['StageName']).toBe('Negotiation/Review');
     const again = await run(LINUS, 'update_opportunity_stage', { opportunity: id, stage: 'Negotiation/Review' });
     expect(again).toMatchObject({ changed: false });
+    // "Negotiation" names one stage ("Negotiation/Review"); "Closed" could be two and is refused.
+    expect(await run(LINUS, 'update_opportunity_stage', { opportunity: id, stage: 'Negotiation' })).toMatchObject({ stage: 'Negotiation/Review', changed: false });
+    expect((await failure(run(LINUS, 'update_opportunity_stage', { opportunity: id, stage: 'closed' }))).userMessage).toMatch(/Closed Won or Closed Lost/);
+    expect(globex?.['StageName']).toBe('Negotiation/Review');
     const won = await run(ALAN, 'update_opportunity_stage', { opportunity: 'ACME Corp - Fleet Renewal', stage: 'Closed Won' });
     expect(won).toMatchObject({ stage: 'Closed Won', closed: true, won: true, probability: 100 });
   });

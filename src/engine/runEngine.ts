@@ -212,10 +212,14 @@ export class RunEngine {
   private async finish(run: Pick<Run, 'id' | 'tenantId' | 'conversationId' | 'userId' | 'channel' | 'reply'>, status: 'failed' | 'budget_exceeded', error: unknown): Promise<void> {
     const code = isSwitchboardError(error) ? error.code : 'internal';
     const message = isSwitchboardError(error) ? error.userMessage : 'Something went wrong while handling your request.';
-    const changed = await this.deps.tables.runs.update(run.tenantId, run.id, { status, error: { code, message }, finishedAt: new Date() }, ['queued', 'planning', 'executing', 'responding', 'awaiting_approval', 'awaiting_link']);
-    if (!changed) return;
-    this.deps.metrics?.runsByStatus.inc({ tenant: run.tenantId, status });
+    const open = ['queued', 'planning', 'executing', 'responding', 'awaiting_approval', 'awaiting_link'];
+    const current = await this.deps.prisma.run.findFirst({ where: { id: run.id, tenantId: run.tenantId }, select: { status: true } });
+    if (!current || !open.includes(current.status)) return;
+    // The event is written before the terminal status, as in complete(): a crash in between leaves
+    // the run open, so recovery finishes it again (the employee may hear twice, never not at all).
     await this.deps.events.emit(runRefOf(run), { type: 'run.failed', code, message });
+    const changed = await this.deps.tables.runs.update(run.tenantId, run.id, { status, error: { code, message }, finishedAt: new Date() }, open);
+    if (changed) this.deps.metrics?.runsByStatus.inc({ tenant: run.tenantId, status });
   }
 
   /** A person linked their account: every run of theirs waiting on that connector continues. */

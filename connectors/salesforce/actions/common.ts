@@ -57,7 +57,7 @@ export async function resolveByName(client: SalesforceClient, object: 'Account' 
   if (candidates.length === 1 && only) return only;
   if (candidates.length === 0) throw new NotFoundError(`the Salesforce ${what} "${name}"`, `I could not find a Salesforce ${what} named "${name}" that you can see.`);
   const names = candidates.slice(0, 5).map((r) => `"${text(r, 'Name') ?? '?'}"`).join(', ');
-  throw new ValidationError(`ambiguous ${what} name`, `Several Salesforce ${what}s match "${name}" (${names}). Which one do you mean?`, { candidates: candidates.length });
+  throw new ValidationError(`ambiguous ${what} name`, `Several Salesforce ${what === 'opportunity' ? 'opportunities' : `${what}s`} match "${name}" (${names}). Which one do you mean?`, { candidates: candidates.length });
 }
 
 export function text(record: SfRecord, field: string): string | null {

@@ -55,8 +55,16 @@ export function updateOpportunityStageTool(deps: SalesforceToolDeps) {
 async function canonicalStage(client: SalesforceClient, requested: string): Promise<string> {
   const { data } = await client.request({ method: 'GET', path: '/sobjects/Opportunity/describe', schema: sfDescribeSchema });
   const values = data.fields.find((f) => f.name === 'StageName')?.picklistValues.filter((p) => p.active) ?? [];
-  const match = values.find((p) => p.value.toLowerCase() === requested.toLowerCase() || p.label.toLowerCase() === requested.toLowerCase());
-  if (match) return match.value;
+  const wanted = requested.trim().toLowerCase();
+  const names = (p: { value: string; label: string }): string[] => [p.value.toLowerCase(), p.label.toLowerCase()];
+  const exact = values.find((p) => names(p).includes(wanted));
+  if (exact) return exact.value;
+  // People say "Negotiation" for "Negotiation/Review": accept a word-prefix when it names one stage only.
+  const partial = values.filter((p) => names(p).some((n) => n.startsWith(wanted) || n.split(/[\s/-]+/).includes(wanted)));
+  if (wanted.length >= 3 && partial.length === 1) return partial[0]!.value;
+  if (partial.length > 1) {
+    throw new ValidationError(`ambiguous opportunity stage "${requested}"`, `"${requested}" could mean ${partial.map((p) => p.label).join(' or ')}. Which stage do you mean?`);
+  }
   throw new ValidationError(`unknown opportunity stage "${requested}"`, `"${requested}" is not a Salesforce opportunity stage. Valid stages: ${values.map((p) => p.label).join(', ')}.`);
 }
 

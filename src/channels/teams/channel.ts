@@ -12,6 +12,7 @@ import { createCloudAdapter, proactiveIdentity } from './cloudAdapter.js';
 import { TeamsConversations } from './conversations.js';
 import { ActivityDedup } from './dedup.js';
 import { handleMessage } from './inbound.js';
+import { handlePersonalInstall, isPersonalInstall } from './installation.js';
 import { mountMessagesRoute } from './nodeBridge.js';
 import { TeamsProfiles } from './profiles.js';
 import { TeamsProgressRenderer } from './progressRenderer.js';
@@ -54,7 +55,8 @@ export interface TeamsChannel {
 /**
  * The Microsoft Teams channel on the M365 Agents SDK: `POST /api/messages` through the SDK's
  * CloudAdapter (JWT-checked unless in anonymous development mode), messages → gateway Turns,
- * RunEvents → streamed or edited replies, Adaptive Card clicks → ApprovalDecider.
+ * RunEvents → streamed or edited replies, Adaptive Card clicks → ApprovalDecider, personal installs
+ * → remembered 1:1 chats (so approvers who never wrote to the bot can get cards).
  */
 export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
   const { settings } = deps;
@@ -70,11 +72,13 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
   const renderer = new TeamsProgressRenderer({ conversations, approvals: cards, kv: deps.kv, logger: log, streamIntervalMs: settings.streamIntervalMs, minEditIntervalMs: settings.minEditIntervalMs });
   const inbound = { gateway: deps.gateway, dedup: new ActivityDedup(deps.kv), profiles, references: deps.references, tenantFor, logger: log, now };
   const actions = { approvals: deps.approvals, cards, identity: deps.identity, tenantFor, logger: log, now };
+  const installs = { gateway: deps.gateway, profiles, references: deps.references, tenantFor, logger: log };
 
   const onTurn = async (context: TurnContext): Promise<void> => {
     withRetries(context, policy);
     const activity = context.activity;
     if (activity.type === ActivityTypes.Invoke && activity.name === 'adaptiveCard/action') return handleCardInvoke(context, actions);
+    if (isPersonalInstall(activity)) return handlePersonalInstall(context, installs);
     if (activity.type !== ActivityTypes.Message) return;
     if (isApprovalSubmit(activity)) return handleApprovalSubmit(context, actions);
     return handleMessage(context, inbound);

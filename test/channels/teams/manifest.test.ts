@@ -1,20 +1,15 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import JSZip from 'jszip';
 import { PNG } from 'pngjs';
-import { Ajv } from 'ajv';
-import addFormats from 'ajv-formats';
-import { buildTeamsAppPackage, renderTeamsManifest, TEAMS_MANIFEST_DIR } from '../../../scripts/teamsManifest.js';
+import { buildTeamsAppPackage, renderTeamsManifest, TEAMS_MANIFEST_DIR, TEAMS_MANIFEST_SCHEMA_PATH, validateTeamsManifest } from '../../../scripts/teamsManifest.js';
 
 const APP_ID = '0B7F6A3E-5C1D-4E2F-9A8B-7C6D5E4F3A2B';
 
-async function validator() {
-  const schema = JSON.parse(await readFile(join(TEAMS_MANIFEST_DIR, 'schema', 'MicrosoftTeams.schema.json'), 'utf8')) as object;
-  const ajv = new Ajv({ allErrors: true, strict: false });
-  (addFormats as unknown as (a: Ajv) => void)(ajv);
-  return ajv.compile(schema);
-}
+/** Against Microsoft's schema, vendored unmodified. */
+const validate = async (manifest: unknown): Promise<boolean> => (await validateTeamsManifest(manifest)).length === 0;
 
 describe('Teams app package', () => {
   let outDir: string;
@@ -30,10 +25,8 @@ describe('Teams app package', () => {
     const packaged = JSON.parse(await zip.file('manifest.json')!.async('string')) as Record<string, unknown>;
     expect(packaged).toEqual(manifest);
 
-    const validate = await validator();
-    const valid = validate(packaged);
-    expect(validate.errors ?? []).toEqual([]);
-    expect(valid).toBe(true);
+    expect(await validateTeamsManifest(packaged)).toEqual([]);
+    expect(await validate(packaged)).toBe(true);
 
     expect(Number(String(packaged.manifestVersion).split('.')[1])).toBeGreaterThanOrEqual(19);
     expect(packaged).toMatchObject({
@@ -59,14 +52,34 @@ describe('Teams app package', () => {
   });
 
   test('the schema rejects what Teams would reject', async () => {
-    const validate = await validator();
     const manifest = await renderTeamsManifest({ appId: APP_ID, publicUrl: 'https://switchboard.acme.test' });
-    expect(validate({ ...manifest, id: 'not-a-guid' })).toBe(false);
-    expect(validate({ ...manifest, name: { short: 'A name that is far too long for Teams to show' } })).toBe(false);
-    expect(validate({ ...manifest, bots: [{ botId: APP_ID, scopes: ['everywhere'] }] })).toBe(false);
+    expect(await validate(manifest)).toBe(true);
+    expect(await validate({ ...manifest, id: 'not-a-guid' })).toBe(false);
+    expect(await validate({ ...manifest, name: { short: 'A name that is far too long for Teams to show' } })).toBe(false);
+    expect(await validate({ ...manifest, bots: [{ botId: APP_ID, scopes: ['everywhere'] }] })).toBe(false);
     const { developer: _developer, ...withoutDeveloper } = manifest;
-    expect(validate(withoutDeveloper)).toBe(false);
-    expect(validate({ ...manifest, unexpected: true })).toBe(false);
+    expect(await validate(withoutDeveloper)).toBe(false);
+    expect(await validate({ ...manifest, unexpected: true })).toBe(false);
+    // The schema pins its own manifest version, and checks formats.
+    expect(await validate({ ...manifest, manifestVersion: '1.19' })).toBe(false);
+    expect(await validate({ ...manifest, accentColor: 'blue' })).toBe(false);
+    expect(await validateTeamsManifest({ ...manifest, id: 'not-a-guid' })).toEqual([expect.stringMatching(/^id does not match pattern/)]);
+  });
+
+  test('the schema is Microsoft\'s file, unmodified, and the manifest names the same version', async () => {
+    const raw = await readFile(TEAMS_MANIFEST_SCHEMA_PATH);
+    const readme = await readFile(join(TEAMS_MANIFEST_DIR, 'schema', 'README.md'), 'utf8');
+    const recorded = /sha256 \| `([0-9a-f]{64})`/.exec(readme)?.[1];
+    expect(createHash('sha256').update(raw).digest('hex')).toBe(recorded);
+    const schema = JSON.parse(raw.toString('utf8')) as { $schema: string; properties: Record<string, { const?: string }> };
+    expect(schema.$schema).toBe('http://json-schema.org/draft-04/schema#');
+    // The whole schema, not a subset: features Switchboard does not use are described too.
+    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['staticTabs', 'composeExtensions', 'copilotAgents', 'elementRelationshipSet']));
+    const version = schema.properties.manifestVersion!.const!;
+    const template = JSON.parse(await readFile(join(TEAMS_MANIFEST_DIR, 'manifest.json'), 'utf8')) as { $schema: string; manifestVersion: string };
+    expect(template.manifestVersion).toBe(version);
+    expect(template.$schema).toBe(`https://developer.microsoft.com/json-schemas/teams/v${version}/MicrosoftTeams.schema.json`);
+    expect(readme).toContain(template.$schema);
   });
 
   test('bad packaging input is refused with a clear message', async () => {
