@@ -82,6 +82,11 @@ const runtime = createEngineRuntime({
   },
 });
 await runtime.start();
+const finished = new Map<string, (ok: boolean) => void>();
+const unsubscribe = await runtime.events.subscribe((event) => {
+  if (event.type !== 'run.completed' && event.type !== 'run.failed') return;
+  finished.get(event.runId)?.(event.type === 'run.completed');
+});
 
 const runIds: string[] = [];
 const toolTimes: number[] = [];
@@ -93,13 +98,10 @@ for (let i = 0; i < RUNS; i += 1) {
   });
   if (result.status !== 'accepted') throw new Error(JSON.stringify(result));
   runIds.push(result.runId);
-  for (;;) {
-    const run = await db.prisma.run.findFirst({ where: { tenantId: 'bench', id: result.runId }, select: { status: true } });
-    if (run?.status === 'completed') break;
-    if (run?.status === 'failed') throw new Error('bench run failed');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+  // Waiting on the run's own terminal event keeps the bench from competing with the engine for the pool.
+  await new Promise<void>((resolve, reject) => finished.set(result.runId, (ok) => (ok ? resolve() : reject(new Error('bench run failed')))));
 }
+await unsubscribe();
 for (const nanos of toolNanos.values()) toolTimes.push(nanos);
 await runtime.stop();
 await infra.close();

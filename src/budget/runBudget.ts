@@ -56,7 +56,8 @@ export class RunBudget implements BudgetMeter {
   }
 
   /** Before each step: wall time, the run's step cap, then the daily step caps. */
-  async beforeStep(): Promise<void> {
+  /** `persistedByCaller`: the engine writes runs.steps_used together with the step's start. */
+  async beforeStep(options: { persistedByCaller?: boolean } = {}): Promise<void> {
     this.assertTime();
     const { caps, used } = this.input;
     if (caps.steps !== undefined && used.steps + 1 > caps.steps) throw budgetExceeded('steps', 'request', caps.steps);
@@ -67,7 +68,7 @@ export class RunBudget implements BudgetMeter {
       used.steps -= 1;
       throw error;
     }
-    await this.input.sink.recordStep({ tenantId: this.input.scope.tenantId, runId: this.input.runId });
+    if (!options.persistedByCaller) await this.input.sink.recordStep({ tenantId: this.input.scope.tenantId, runId: this.input.runId });
   }
 
   async reserve(estimate: { tier: PlannerTier; model: string; inputTokens: number; maxOutputTokens: number; costMicros: number }): Promise<BudgetReservation> {

@@ -3,6 +3,7 @@ import { SwitchboardError } from '../core/errors.js';
 import type { PlannerDecision, PlanningContext } from '../planner/planner.js';
 import type { EngineDeps } from './engineDeps.js';
 import { observationsOf } from './observations.js';
+import { summarizeToolOutput } from '../tools/outputSummary.js';
 import { planSchema } from './plan.js';
 import type { RunSession, StoredPlan } from './session.js';
 
@@ -21,7 +22,10 @@ export class PlanningPhase {
     const { run, tenant } = session;
     session.budget.assertTime();
     const steps = await deps.tables.steps.listForRun(tenant.id, run.id);
-    const observations = observationsOf(steps, run.planVersion);
+    const observations = observationsOf(steps, run.planVersion, (step) => {
+      const definition = session.registry.get(step.tool)?.definition;
+      return definition?.summarize ? summarizeToolOutput(definition, step.output, step.args) : undefined;
+    });
     const history = await deps.tables.directory.history(tenant.id, run.conversationId, deps.settings.historyTurns, run.createdAt);
     const previous = run.plan as StoredPlan | null;
     const ctx: PlanningContext = {

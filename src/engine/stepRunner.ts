@@ -10,7 +10,7 @@ import type { ToolCallRequest } from '../tools/pipeline/types.js';
 import type { RegisteredTool } from '../tools/registry.js';
 import { resolveApprovers } from './approvals/approverResolver.js';
 import type { EngineDeps } from './engineDeps.js';
-import { summarizeOutput } from '../tools/outputSummary.js';
+import { summarizeToolOutput } from '../tools/outputSummary.js';
 import { containsRef, resolveRefs } from './refs.js';
 import type { RunSession } from './session.js';
 
@@ -36,10 +36,11 @@ export class StepRunner {
       return fail(error);
     }
     // Budget before the step starts (not when it resumes from an approval or a crash: it was counted then).
+    let running = step.status === 'running';
     if (step.status === 'pending') {
-      await session.budget.beforeStep();
-      await deps.tables.steps.update(session.tenant.id, step.id, { status: 'running', startedAt: new Date() }, ['pending']);
-      await deps.events.emit(session.ref, { type: 'step.started', stepId: step.key, title: step.title });
+      await session.budget.beforeStep({ persistedByCaller: true });
+      await deps.events.emitWithStep(session.ref, { stepId: step.id, status: 'running', fromStatuses: ['pending'], startedAt: new Date(), countStep: true }, { type: 'step.started', stepId: step.key, title: step.title });
+      running = true;
     }
     const req: ToolCallRequest = {
       tenant: session.tenant,
@@ -64,8 +65,9 @@ export class StepRunner {
     if (checked.approval.required) {
       const gate = await this.approvalGate(session, step, tool, args, checked.args, checked.approval);
       if (gate !== 'approved') return gate;
+      running = false; // the gate parked the step as awaiting_approval
     }
-    if (step.status !== 'running') await deps.tables.steps.update(session.tenant.id, step.id, { status: 'running' });
+    if (!running) await deps.tables.steps.update(session.tenant.id, step.id, { status: 'running' });
     const started = performance.now();
     const outcome = await deps.pipeline.execute(req, checked);
     deps.metrics?.stepSeconds.observe({ tenant: session.tenant.id, status: outcome.status }, (performance.now() - started) / 1000);
@@ -138,14 +140,10 @@ export class StepRunner {
   private async finish(session: RunSession, step: Step, status: StepStatus, output?: JsonValue, error?: unknown): Promise<StepStatus> {
     const body = error === undefined ? undefined : isPlainError(error) ? error : errorBody(error);
     await this.deps.onBoundary?.('step.before_record', { runId: session.run.id, stepKey: step.key });
-    await this.deps.tables.steps.update(session.tenant.id, step.id, {
-      status,
-      ...(output !== undefined ? { output } : {}),
-      ...(body ? { error: body } : {}),
-      finishedAt: new Date(),
-    });
-    if (status === 'succeeded') await this.deps.events.emit(session.ref, { type: 'step.finished', stepId: step.key, title: step.title, summary: summarizeOutput(output) });
-    else await this.deps.events.emit(session.ref, { type: 'step.failed', stepId: step.key, title: step.title, error: body ?? { code: status, message: status } });
+    const transition = { stepId: step.id, status, ...(output !== undefined ? { output } : {}), ...(body ? { error: body } : {}), finishedAt: new Date() };
+    await this.deps.events.emitWithStep(session.ref, transition, status === 'succeeded'
+      ? { type: 'step.finished', stepId: step.key, title: step.title, summary: summarizeToolOutput(session.registry.get(step.tool)?.definition, output, step.args) }
+      : { type: 'step.failed', stepId: step.key, title: step.title, error: body ?? { code: status, message: status } });
     await this.deps.onBoundary?.('step.recorded', { runId: session.run.id, stepKey: step.key });
     return status;
   }

@@ -1,5 +1,5 @@
 import type { Logger } from '../core/logger.js';
-import type { RunEventsTable } from '../engine/persistence/runEventsTable.js';
+import type { RunEventsTable, StepTransition } from '../engine/persistence/runEventsTable.js';
 import type { RunEventBus } from './eventBus.js';
 import type { ReplyTarget, RunEvent, RunEventBody } from './runEvent.js';
 
@@ -26,6 +26,14 @@ export class RunEventPublisher {
 
   async emit(run: RunRef, body: RunEventBody): Promise<RunEvent | null> {
     const event = await this.table.append(run.tenantId, run.runId, (seq, at) => ({ ...run, ...body, seq, at }) as RunEvent);
+    if (!event) return null;
+    await this.bus.publish(event).catch((error: unknown) => this.logger.warn({ err: error, runId: run.runId, type: body.type }, 'publishing a run event failed'));
+    return event;
+  }
+
+  /** A step transition and its event, durable together, then published. Null when the transition did not apply. */
+  async emitWithStep(run: RunRef, step: StepTransition, body: RunEventBody): Promise<RunEvent | null> {
+    const event = await this.table.appendWithStep(run.tenantId, run.runId, step, (seq, at) => ({ ...run, ...body, seq, at }) as RunEvent);
     if (!event) return null;
     await this.bus.publish(event).catch((error: unknown) => this.logger.warn({ err: error, runId: run.runId, type: body.type }, 'publishing a run event failed'));
     return event;

@@ -22,6 +22,8 @@ export interface StepObservation {
   readonly args: JsonObject;
   readonly status: 'succeeded' | 'failed' | 'denied' | 'unverified' | 'skipped';
   readonly result?: unknown;
+  /** The tool's own sentence about a successful result, when the tool has one. */
+  readonly summary?: string;
   readonly error?: { readonly code: string; readonly message: string };
 }
 

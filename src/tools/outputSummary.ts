@@ -3,6 +3,8 @@
  * step and tier 0's answers. Tool output is untrusted data, so every value is quoted, flattened to
  * one line and shortened.
  */
+import type { ToolDefinition } from './tool.js';
+
 const LIST_KEYS = ['items', 'results', 'records', 'incidents', 'issues', 'accounts', 'opportunities', 'cases', 'groups', 'apps', 'data'];
 const ID_KEYS = ['number', 'key', 'Name', 'name', 'label', 'login', 'email', 'id'];
 const TEXT_KEYS = ['short_description', 'summary', 'title', 'subject', 'description'];
@@ -72,4 +74,24 @@ export function summarizeOutput(output: unknown, max = 160): string {
   const text = describeResult(output).replace(/\s*\n\s*/g, ' ').trim();
   if (!text) return 'Done';
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/**
+ * The tool's own sentence when it has one (and its output still parses), the generic line otherwise.
+ * A summarizer that throws costs the employee a nicer sentence, never the step.
+ */
+export function summarizeToolOutput(definition: Pick<ToolDefinition<unknown, unknown>, 'summarize' | 'output' | 'input'> | undefined, output: unknown, args: unknown): string {
+  if (definition?.summarize) {
+    const parsed = definition.output.safeParse(output);
+    const parsedArgs = definition.input.safeParse(args);
+    if (parsed.success && parsedArgs.success) {
+      try {
+        const line = definition.summarize(parsed.data, parsedArgs.data).replace(/\s*\n\s*/g, ' ').trim();
+        if (line) return line;
+      } catch {
+        // fall through to the generic line
+      }
+    }
+  }
+  return summarizeOutput(output);
 }

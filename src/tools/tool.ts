@@ -53,6 +53,12 @@ export interface ToolDefinition<I = unknown, O = unknown> {
   reconcile?(ctx: ToolContext, args: I): Promise<ReconcileResult<O>>;
   /** One line for the approval card and the plan checklist, e.g. "Reset the Okta password of ada@acme.test". */
   describe?(args: I): string;
+  /**
+   * What happened, in one sentence for the employee ("Okta emailed a reset link to “ada@acme.test”"),
+   * shown in the checklist and in answers written without a model. Values from the output are
+   * untrusted: pass them through quoteData (src/tools/outputSummary.ts).
+   */
+  summarize?(output: O, args: I): string;
 }
 
 export function defineTool<I, O>(definition: ToolDefinition<I, O>): ToolDefinition<I, O> {

@@ -7,6 +7,7 @@ export { describeResult, quoteData };
 function lineFor(observation: StepObservation, title: string): string {
   switch (observation.status) {
     case 'succeeded': {
+      if (observation.summary) return `✅ ${observation.summary}`;
       const details = describeResult(observation.result);
       return details ? `✅ ${title}: ${details}` : `✅ ${title}: done.`;
     }
