@@ -4,7 +4,7 @@ import { jiraConnector } from './index.js';
 import { JiraActionError, JiraApiError } from './errors.js';
 import { accountIdFor, startJiraSandbox, type JiraSandbox } from './sandbox/index.js';
 import { expectOpenApiConformance } from './contract.js';
-import { TestCredentials, jiraConfig, jiraTool, linkAccount, rejectionOf, runTool, toolContext } from './testSupport.js';
+import { TestCredentials, jiraConfig, jiraTool, linkAccount, rejectionOf, runTool, summaryOf, toolContext } from './testSupport.js';
 
 /** Every tool as ada (Network Engineer: NET and HELP only) and as linus (Jira administrator). */
 describe('jira tools act as the employee, with Jira deciding what each may do', () => {
@@ -15,6 +15,7 @@ describe('jira tools act as the employee, with Jira deciding what each may do', 
   const as = (who: 'ada' | 'linus', idempotencyKey?: string) =>
     toolContext({ config, credentials: who === 'ada' ? ada : linus, email: `${who}@acme.test`, ...(idempotencyKey ? { idempotencyKey } : {}) });
   const run = (who: 'ada' | 'linus', name: string, args: unknown, key?: string) => runTool(jiraTool(config, name), as(who, key), args);
+  const summary = (name: string, output: unknown, args: unknown) => summaryOf(jiraTool(config, name), output, args);
 
   beforeAll(async () => {
     sandbox = await startJiraSandbox({ seed: 7 });
@@ -41,6 +42,8 @@ describe('jira tools act as the employee, with Jira deciding what each may do', 
       ['add_comment', 'write', false], ['transition_issue', 'write', true], ['assign_issue', 'write', true],
     ]);
     for (const tool of tools.filter((t) => !t.idempotent)) expect(tool.reconcile).toBeDefined();
+    // Every change says in its own words what happened; of the reads only the single issue does (lists read better as bullets).
+    expect(tools.filter((t) => t.summarize).map((t) => t.name)).toEqual(['get_issue', 'create_issue', 'add_comment', 'transition_issue', 'assign_issue']);
     expect(jiraTool(config, 'create_issue').describe?.({ project: 'net', summary: 'VPN drops', issue_type: 'Bug' })).toBe('Create a Jira Bug in NET: "VPN drops"');
   });
 
@@ -70,6 +73,8 @@ describe('jira tools act as the employee, with Jira deciding what each may do', 
     expect(issue.key).toBe('FIN-1');
     expect(issue.description).toContain('Quarter-end close');
     expect(issue.url).toBe('https://acme.atlassian.net/browse/FIN-1');
+    expect(summary('get_issue', issue, { key: 'fin-1' }))
+      .toBe('Jira task “FIN-1” (“Quarter-end close: reconcile vendor ledger”) is “In Progress”, priority “High”, assigned to “Linus Torvalds”.');
   });
 
   it('create_issue: ada is refused in FIN (403) and files in NET; linus files in FIN', async () => {
@@ -86,8 +91,24 @@ describe('jira tools act as the employee, with Jira deciding what each may do', 
       { type: 'paragraph', content: [{ type: 'text', text: 'Drops every 20 minutes.' }] },
       { type: 'paragraph', content: [{ type: 'text', text: 'Since Monday.' }] },
     ] });
+    expect(summary('create_issue', created, { project: 'net', summary: 'VPN drops for the network team', issue_type: 'Bug', priority: 'P2' }))
+      .toBe(`Created Jira bug “${created.key}” with priority “High”: “VPN drops for the network team”.`);
     const fin = (await run('linus', 'create_issue', { project: 'FIN', summary: 'Budget sheet broken', issue_type: 'Task' })) as { key: string };
     expect(fin.key).toMatch(/^FIN-\d+$/);
+    expect(summary('create_issue', fin, { project: 'FIN', summary: 'Budget sheet broken', issue_type: 'Task' })).toBe(`Created Jira task “${fin.key}”: “Budget sheet broken”.`);
+  });
+
+  it('the sentences quote what Jira stored: markup and mentions in an issue cannot shape the reply', async () => {
+    const args = { project: 'NET', summary: '*VPN* drops <@U123> `now`|click', issue_type: 'Story' };
+    const created = (await run('ada', 'create_issue', args)) as { key: string };
+    expect(sandbox.state.issue(created.key)?.summary).toBe(args.summary);
+    expect(summary('create_issue', created, args)).toBe(`Created Jira story “${created.key}”: “VPN drops @U123 nowclick”.`);
+    const comment = { key: created.key, comment: '_see_ <!here> ~please~' };
+    const commented = await run('ada', 'add_comment', comment);
+    expect(summary('add_comment', commented, comment)).toBe(`Added your comment “see !here please” to Jira issue “${created.key}”.`);
+    const read = await run('ada', 'get_issue', { key: created.key });
+    expect(summary('get_issue', read, { key: created.key }))
+      .toBe(`Jira story “${created.key}” (“VPN drops @U123 nowclick”) is “To Do”, priority “Medium”, unassigned; latest comment by “Ada Lovelace”: “see !here please”.`);
   });
 
   it('add_comment: ada gets 404 on FIN-2; linus comments', async () => {
@@ -96,6 +117,7 @@ describe('jira tools act as the employee, with Jira deciding what each may do', 
     expect(sandbox.state.commentsOn('FIN-2')).toBe(0);
     const out = (await run('linus', 'add_comment', { key: 'FIN-2', comment: 'Looking into it.' })) as { commentId: string; url: string };
     expect(out.url).toContain('/browse/FIN-2?focusedCommentId=');
+    expect(summary('add_comment', out, { key: 'FIN-2', comment: 'Looking into it.' })).toBe('Added your comment “Looking into it.” to Jira issue “FIN-2”.');
     expect(sandbox.state.commentsOn('FIN-2')).toBe(1);
     const read = (await run('ada', 'get_issue', { key: 'NET-5' })) as { commentCount: number };
     expect(read.commentCount).toBe(0);
@@ -114,6 +136,9 @@ describe('jira tools act as the employee, with Jira deciding what each may do', 
     expect(again.changed).toBe(false);
     const own = (await run('ada', 'transition_issue', { key: 'NET-2', to: 'Start Progress' })) as { status: string };
     expect(own.status).toBe('In Progress');
+    expect(summary('transition_issue', moved, { key: 'NET-5', to: 'Done' })).toBe('Moved Jira issue “NET-5” from “In Progress” to “Done”.');
+    expect(summary('transition_issue', again, { key: 'NET-5', to: 'done' })).toBe('Jira issue “NET-5” was already “Done”, so nothing changed.');
+    expect(summary('transition_issue', own, { key: 'NET-2', to: 'Start Progress' })).toBe('Moved Jira issue “NET-2” from “To Do” to “In Progress”.');
     const impossible = (await rejectionOf(run('ada', 'transition_issue', { key: 'NET-3', to: 'Done' }))) as JiraActionError;
     expect(impossible.code).toBe('jira_transition_unavailable');
     expect(impossible.userMessage).toContain('Start Progress');
@@ -129,6 +154,11 @@ describe('jira tools act as the employee, with Jira deciding what each may do', 
     expect(same.changed).toBe(false);
     const own = (await run('ada', 'assign_issue', { key: 'NET-8', assignee: 'Grace Hopper' })) as { changed: boolean };
     expect(own.changed).toBe(true);
+    expect(summary('assign_issue', out, { key: 'NET-8', assignee: 'ada@acme.test' })).toBe('Assigned Jira issue “NET-8” to “Ada Lovelace”.');
+    expect(summary('assign_issue', same, { key: 'NET-8', assignee: 'Ada Lovelace' })).toBe('Jira issue “NET-8” was already assigned to “Ada Lovelace”, so nothing changed.');
+    expect(summary('assign_issue', own, { key: 'NET-8', assignee: 'Grace Hopper' })).toBe('Assigned Jira issue “NET-8” to “Grace Hopper”.');
+    const mine = await run('linus', 'assign_issue', { key: 'NET-8', assignee: 'me' });
+    expect(summary('assign_issue', mine, { key: 'NET-8', assignee: 'me' })).toBe('Assigned Jira issue “NET-8” to you (“Linus Torvalds”).');
     const notAssignable = (await rejectionOf(run('linus', 'assign_issue', { key: 'FIN-3', assignee: 'ada@acme.test' }))) as JiraApiError;
     expect(notAssignable.status).toBe(400);
     expect(notAssignable.message).toContain("cannot be assigned issues");

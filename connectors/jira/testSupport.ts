@@ -8,7 +8,7 @@ import { JIRA_DEFAULT_SCOPES, jiraOAuth } from './oauth.js';
 
 /** Test helpers for the Jira connector: real OAuth against the sandbox, a real credential accessor, tool contexts. */
 export { capturingLogger as captureLogger } from '../shared/testing/capturingLogger.js';
-export { rejectionOf, runTool } from '../shared/testing/runTool.js';
+export { rejectionOf, runTool, summaryOf } from '../shared/testing/runTool.js';
 export { toolContext } from '../shared/testing/toolContext.js';
 
 export const REDIRECT_URI = 'http://127.0.0.1:3000/oauth/callback/jira';

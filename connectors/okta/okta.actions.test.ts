@@ -4,7 +4,7 @@ import { OktaClient } from './client.js';
 import { OktaApiError, OktaGroupNotManageableError, OktaLookupError } from './errors.js';
 import { oktaConnector } from './index.js';
 import { startOktaSandbox, type OktaSandbox } from './sandbox/index.js';
-import { linkAccount, oktaTestConfig, runTool, TestCredentials, toolByName, toolContext } from './testSupport.js';
+import { linkAccount, oktaTestConfig, runTool, summaryOf, TestCredentials, toolByName, toolContext } from './testSupport.js';
 import type { ConnectorInstanceConfig } from '../../src/tools/connector.js';
 
 const ADA = 'ada@acme.test';
@@ -38,6 +38,10 @@ describe('okta actions as two different employees', () => {
       'request_group_membership:high:true', 'reset_my_mfa:high:true', 'reset_my_password:high:false', 'unlock_my_account:high:true',
     ]);
     for (const t of tools) if (!t.idempotent || t.risk !== 'read') expect(t.reconcile).toBeDefined();
+    // Every change says in its own words what happened; of the reads only the single record does (lists read better as bullets).
+    expect(tools.filter((t) => t.summarize).map((t) => t.name).sort()).toEqual([
+      'get_my_profile', 'request_app_access', 'request_group_membership', 'reset_my_mfa', 'reset_my_password', 'unlock_my_account',
+    ]);
     expect(tool('request_group_membership').describe?.({ group: 'VPN Users' })).toBe('Add you to the Okta group "VPN Users"');
   });
 
@@ -46,6 +50,9 @@ describe('okta actions as two different employees', () => {
     const linusProfile = await runTool(tool('get_my_profile'), ctx(LINUS), {});
     expect(adaProfile).toMatchObject({ login: ADA, displayName: 'Ada Lovelace', status: 'LOCKED_OUT', lockedOut: true });
     expect(linusProfile).toMatchObject({ login: LINUS, status: 'ACTIVE', lockedOut: false, title: 'IT Administrator' });
+    const lastLogin = (email: string) => sandbox.user(email).lastLogin.slice(0, 10);
+    expect(summaryOf(tool('get_my_profile'), linusProfile, {}))
+      .toBe(`Your Okta account “linus@acme.test” (“Linus Torvalds”, “IT Administrator”) is active; last sign-in ${lastLogin(LINUS)}.`);
 
     const adaGroups = await runTool(tool('list_my_groups'), ctx(ADA), {}) as { groups: { name: string }[] };
     const linusGroups = await runTool(tool('list_my_groups'), ctx(LINUS), {}) as { groups: { name: string }[] };
@@ -56,6 +63,19 @@ describe('okta actions as two different employees', () => {
     const linusApps = await runTool(tool('list_my_apps'), ctx(LINUS), {}) as { apps: { label: string }[] };
     expect(adaApps.apps.map((a) => a.label).sort()).toEqual(['GitHub', 'Jira', 'ServiceNow', 'Slack']);
     expect(linusApps.apps.map((a) => a.label)).toContain('Salesforce');
+  });
+
+  it('the profile sentence quotes what Okta returns: markup in a profile field cannot format or mention', async () => {
+    const profile = sandbox.user(ADA).profile;
+    const title = profile.title;
+    profile.title = '*Chief* <@U123> `VPN`\nEngineer';
+    try {
+      const ada = await runTool(tool('get_my_profile'), ctx(ADA), {});
+      expect(summaryOf(tool('get_my_profile'), ada, {}))
+        .toBe(`Your Okta account “ada@acme.test” (“Ada Lovelace”, “Chief @U123 VPN Engineer”) is locked out; last sign-in ${sandbox.user(ADA).lastLogin.slice(0, 10)}.`);
+    } finally {
+      profile.title = title;
+    }
   });
 
   it("an employee's own token is refused on other users and on admin operations; an admin's is not", async () => {
@@ -83,6 +103,8 @@ describe('okta actions as two different employees', () => {
     const linus = await runTool(tool('unlock_my_account'), ctx(LINUS), {});
     expect(ada).toMatchObject({ userId: sandbox.user(ADA).id, status: 'ACTIVE', changed: true });
     expect(linus).toMatchObject({ userId: sandbox.user(LINUS).id, status: 'ACTIVE', changed: false });
+    expect(summaryOf(tool('unlock_my_account'), ada, {})).toBe('Your Okta account “ada@acme.test” is unlocked: you can sign in again.');
+    expect(summaryOf(tool('unlock_my_account'), linus, {})).toBe('Your Okta account “linus@acme.test” was not locked, so nothing changed.');
     expect(sandbox.user(ADA).status).toBe('ACTIVE');
     expect(sandbox.state.count('user.account.unlock')).toBe(1);
     // Repeating is harmless: the state guard sees ACTIVE.
@@ -93,9 +115,15 @@ describe('okta actions as two different employees', () => {
   it('reset password moves only the requester to RECOVERY, once', async () => {
     const result = await runTool(tool('reset_my_password'), ctx(ADA), {});
     expect(result).toMatchObject({ userId: sandbox.user(ADA).id, status: 'RECOVERY', changed: true, emailSent: true });
+    expect(summaryOf(tool('reset_my_password'), result, {})).toBe('Your Okta password reset has started: Okta emailed you a reset link for “ada@acme.test”.');
     expect(sandbox.user(ADA).status).toBe('RECOVERY');
     expect(sandbox.user(LINUS).status).toBe('ACTIVE');
-    expect(await runTool(tool('reset_my_password'), ctx(ADA), {})).toMatchObject({ changed: false, emailSent: false });
+    const again = await runTool(tool('reset_my_password'), ctx(ADA), {});
+    expect(again).toMatchObject({ changed: false, emailSent: false });
+    expect(summaryOf(tool('reset_my_password'), again, {}))
+      .toBe('Your Okta password reset for “ada@acme.test” was already in progress, so no new email was sent: use the earlier link.');
+    // While the reset is pending, the profile says so in plain words.
+    expect(summaryOf(tool('get_my_profile'), await runTool(tool('get_my_profile'), ctx(ADA), {}), {})).toContain('is waiting for a password reset');
     expect(sandbox.state.count('user.account.reset_password', sandbox.user(ADA).id)).toBe(1);
     expect(await tool('reset_my_password').reconcile?.(ctx(ADA), {})).toMatchObject({ status: 'applied' });
     expect(await tool('reset_my_password').reconcile?.(ctx(LINUS), {})).toEqual({ status: 'not_applied' });
@@ -105,9 +133,18 @@ describe('okta actions as two different employees', () => {
     const before = sandbox.state.factors.get(sandbox.user(LINUS).id)?.length;
     const result = await runTool(tool('reset_my_mfa'), ctx(ADA), {});
     expect(result).toMatchObject({ factorsRemoved: 2, changed: true });
+    expect(summaryOf(tool('reset_my_mfa'), result, {})).toBe('Okta removed the 2 MFA factors of “ada@acme.test”: you will enrol again at your next sign-in.');
     expect(sandbox.state.factors.get(sandbox.user(ADA).id)).toEqual([]);
     expect(sandbox.state.factors.get(sandbox.user(LINUS).id)?.length).toBe(before);
-    expect(await runTool(tool('reset_my_mfa'), ctx(ADA), {})).toMatchObject({ factorsRemoved: 0, changed: false });
+    const again = await runTool(tool('reset_my_mfa'), ctx(ADA), {});
+    expect(again).toMatchObject({ factorsRemoved: 0, changed: false });
+    expect(summaryOf(tool('reset_my_mfa'), again, {})).toBe('Your Okta account “ada@acme.test” had no MFA factors enrolled, so there was nothing to reset.');
+    // A reconciled reset knows the factors are gone, not how many there were.
+    const reconciled = await tool('reset_my_mfa').reconcile?.(ctx(ADA), {});
+    expect(reconciled?.status).toBe('applied');
+    if (reconciled?.status === 'applied') {
+      expect(summaryOf(tool('reset_my_mfa'), reconciled.output, {})).toBe('The Okta MFA factors of “ada@acme.test” were reset: you will enrol again at your next sign-in.');
+    }
     expect(sandbox.state.count('user.mfa.factor.reset_all')).toBe(1);
   });
 
@@ -116,6 +153,8 @@ describe('okta actions as two different employees', () => {
     const linus = await runTool(tool('request_group_membership'), ctx(LINUS), { group: 'VPN Users' });
     expect(ada).toMatchObject({ groupName: 'VPN Users', userId: sandbox.user(ADA).id, changed: true });
     expect(linus).toMatchObject({ changed: false });
+    expect(summaryOf(tool('request_group_membership'), ada, { group: 'vpn users', justification: 'on call' })).toBe('You are now a member of the Okta group “VPN Users”.');
+    expect(summaryOf(tool('request_group_membership'), linus, { group: 'VPN Users' })).toBe('You were already a member of the Okta group “VPN Users”, so nothing changed.');
     expect(sandbox.state.count('group.user_membership.add')).toBe(1);
     await expect(runTool(tool('request_group_membership'), ctx(ADA), { group: 'Domain Users' })).rejects.toBeInstanceOf(OktaGroupNotManageableError);
     await expect(runTool(tool('request_group_membership'), ctx(ADA), { group: 'Nope' })).rejects.toMatchObject({ code: 'okta_group_not_found' });
@@ -127,6 +166,10 @@ describe('okta actions as two different employees', () => {
     const linus = await runTool(tool('request_app_access'), ctx(LINUS), { app: 'Salesforce' });
     expect(ada).toMatchObject({ label: 'Salesforce', userId: sandbox.user(ADA).id, scope: 'USER', changed: true });
     expect(linus).toMatchObject({ scope: 'GROUP', changed: false });
+    expect(summaryOf(tool('request_app_access'), ada, { app: 'Salesforce' })).toBe('Okta assigned the app “Salesforce” to you.');
+    expect(summaryOf(tool('request_app_access'), linus, { app: 'Salesforce' })).toBe('You already have the Okta app “Salesforce” through one of your groups, so nothing changed.');
+    const direct = await runTool(tool('request_app_access'), ctx(ADA), { app: 'Salesforce' });
+    expect(summaryOf(tool('request_app_access'), direct, { app: 'Salesforce' })).toBe('The Okta app “Salesforce” was already assigned to you, so nothing changed.');
     expect(sandbox.state.count('application.user_membership.add')).toBe(1);
     const apps = await runTool(tool('list_my_apps'), ctx(ADA), {}) as { apps: { label: string }[] };
     expect(apps.apps.map((a) => a.label)).toContain('Salesforce');

@@ -6,7 +6,7 @@ import { SalesforceApiError } from './errors.js';
 import { salesforceConnector } from './index.js';
 import { startSalesforceSandbox, type SalesforceSandbox } from './sandbox/index.js';
 import { createLogger } from '../../src/core/logger.js';
-import { linkAccount, runTool, salesforceTestConfig, TestCredentials, toolByName, toolContext } from './testSupport.js';
+import { linkAccount, runTool, salesforceTestConfig, summaryOf, TestCredentials, toolByName, toolContext } from './testSupport.js';
 
 /**
  * Every action as a Standard User employee (ada, alan) and as a System Administrator (linus), through
@@ -26,6 +26,8 @@ async function run(email: string, name: string, args: unknown, idempotencyKey?: 
   const ctx = toolContext({ config, credentials, email, ...(idempotencyKey ? { idempotencyKey } : {}) });
   return (await runTool(toolByName(tools(), name), ctx, args)) as Record<string, unknown>;
 }
+
+const summary = (name: string, output: unknown, args: unknown): string => summaryOf(toolByName(tools(), name), output, args);
 
 async function failure(promise: Promise<unknown>): Promise<SwitchboardError> {
   const error = await promise.then(() => undefined, (e: unknown) => e);
@@ -63,6 +65,8 @@ describe('linking', () => {
       ['get_record', 'read', true], ['create_case', 'write', true], ['update_opportunity_stage', 'write', true],
     ]);
     expect(toolByName(tools(), 'create_case').reconcile).toBeDefined();
+    // Every change says in its own words what happened; of the reads only the single record does (lists read better as bullets).
+    expect(tools().filter((t) => t.summarize).map((t) => t.name)).toEqual(['get_record', 'create_case', 'update_opportunity_stage']);
     expect(toolByName(tools(), 'update_opportunity_stage').describe?.({ opportunity: 'Globex', stage: 'Closed Won' })).toBe('Move Salesforce opportunity "Globex" to stage "Closed Won"');
   });
 });
@@ -112,6 +116,20 @@ describe('reads', () => {
     expect(seen).toMatchObject({ object: 'Account', record: { id, name: 'ACME Corp', industry: 'Manufacturing', owner: 'Alan Turing' } });
     const byShortId = await run(ALAN, 'get_record', { object: 'Account', id: id.slice(0, 15) });
     expect(byShortId).toMatchObject({ record: { name: 'ACME Corp' } });
+    expect(summary('get_record', seen, { object: 'Account', id })).toBe('Salesforce account “ACME Corp” (“Manufacturing”, “Customer - Direct”, “Chicago”) is owned by “Alan Turing”.');
+    const opp = sandbox.state.rows('Opportunity').find((r) => r['Name'] === 'Umbrella - Cold Storage');
+    const oppRead = await run(LINUS, 'get_record', { object: 'Opportunity', id: String(opp?.['Id']) });
+    // Details that would take the sentence past 160 characters are left out (here the owner).
+    expect(summary('get_record', oppRead, { object: 'Opportunity', id: String(opp?.['Id']) }))
+      .toBe(`Salesforce opportunity “Umbrella - Cold Storage” for “Umbrella Corporation” is in stage “Closed Won” (amount 310,000, closed ${String(opp?.['CloseDate'])}).`);
+    const acmeOpp = sandbox.state.rows('Opportunity').find((r) => r['Name'] === 'ACME Corp - Network Upgrade');
+    const acmeRead = await run(LINUS, 'get_record', { object: 'Opportunity', id: String(acmeOpp?.['Id']) });
+    expect(summary('get_record', acmeRead, { object: 'Opportunity', id: String(acmeOpp?.['Id']) }))
+      .toBe(`Salesforce opportunity “ACME Corp - Network Upgrade” for “ACME Corp” is in stage “Prospecting” (amount 80,000, 10% likely, closing ${String(acmeOpp?.['CloseDate'])}).`);
+    const kase = sandbox.state.rows('Case').find((r) => r['Subject'] === 'Portal login fails for new admin');
+    const caseRead = await run(LINUS, 'get_record', { object: 'Case', id: String(kase?.['Id']) });
+    expect(summary('get_record', caseRead, { object: 'Case', id: String(kase?.['Id']) }))
+      .toBe(`Salesforce case “${String(kase?.['CaseNumber'])}” (“Portal login fails for new admin”) is “Escalated”, priority “High”, account “Initech”, owned by “Margaret Hamilton”.`);
   });
 });
 
@@ -124,9 +142,12 @@ describe('writes', () => {
 
     const own = await run(ADA, 'create_case', { subject: 'Demo org certificate expired', priority: 'High' });
     expect(own).toMatchObject({ subject: 'Demo org certificate expired', priority: 'High', status: 'New', owner: 'Ada Lovelace', account: null, created: true });
+    expect(summary('create_case', own, { subject: 'Demo org certificate expired', priority: 'High' })).toBe(`Opened Salesforce case “${String(own['caseNumber'])}” (priority “High”): “Demo org certificate expired”.`);
 
     const linus = await run(LINUS, 'create_case', { subject: 'Customer VPN down', description: 'Since 9am', account: 'ACME' });
     expect(linus).toMatchObject({ account: 'ACME Corp', owner: 'Linus Torvalds', priority: 'Medium', created: true });
+    expect(summary('create_case', linus, { subject: 'Customer VPN down', description: 'Since 9am', account: 'ACME' }))
+      .toBe(`Opened Salesforce case “${String(linus['caseNumber'])}” for “ACME Corp” (priority “Medium”): “Customer VPN down”.`);
     expect(sandbox.state.rows('Case')).toHaveLength(before + 2);
   });
 
@@ -135,7 +156,16 @@ describe('writes', () => {
     const first = await run(ALAN, 'create_case', { subject: 'Duplicate invoice', account: 'Globex' }, key);
     const second = await run(ALAN, 'create_case', { subject: 'Duplicate invoice', account: 'Globex' }, key);
     expect(second).toMatchObject({ id: first['id'], caseNumber: first['caseNumber'], created: false });
+    expect(summary('create_case', second, { subject: 'Duplicate invoice', account: 'Globex' }))
+      .toBe(`Salesforce case “${String(first['caseNumber'])}” had already been opened for this request: “Duplicate invoice”.`);
     expect(sandbox.state.rows('Case').filter((r) => r['Switchboard_Key__c'] === key)).toHaveLength(1);
+  });
+
+  it('create_case: the sentence quotes what Salesforce stored, so markup and mentions in a subject cannot shape the reply', async () => {
+    const args = { subject: '*Escalate* <!channel> `now` ~please~\nreply ALL', priority: 'Low' };
+    const created = await run(ADA, 'create_case', args);
+    expect(created['subject']).toBe(args.subject);
+    expect(summary('create_case', created, args)).toBe(`Opened Salesforce case “${String(created['caseNumber'])}” (priority “Low”): “Escalate !channel now please reply ALL”.`);
   });
 
   it("update_opportunity_stage: an employee cannot move someone else's deal; the owner and an administrator can", async () => {
@@ -157,12 +187,18 @@ describe('writes', () => {
     expect(globex?.['StageName']).toBe('Negotiation/Review');
     const again = await run(LINUS, 'update_opportunity_stage', { opportunity: id, stage: 'Negotiation/Review' });
     expect(again).toMatchObject({ changed: false });
+    expect(summary('update_opportunity_stage', moved, { opportunity: 'globex - platform', stage: 'negotiation/review' }))
+      .toBe('Moved opportunity “Globex - Platform Expansion” from “Proposal/Price Quote” to “Negotiation/Review”.');
+    expect(summary('update_opportunity_stage', again, { opportunity: id, stage: 'Negotiation/Review' }))
+      .toBe('Opportunity “Globex - Platform Expansion” was already in stage “Negotiation/Review”, so nothing changed.');
     // "Negotiation" names one stage ("Negotiation/Review"); "Closed" could be two and is refused.
     expect(await run(LINUS, 'update_opportunity_stage', { opportunity: id, stage: 'Negotiation' })).toMatchObject({ stage: 'Negotiation/Review', changed: false });
     expect((await failure(run(LINUS, 'update_opportunity_stage', { opportunity: id, stage: 'closed' }))).userMessage).toMatch(/Closed Won or Closed Lost/);
     expect(globex?.['StageName']).toBe('Negotiation/Review');
     const won = await run(ALAN, 'update_opportunity_stage', { opportunity: 'ACME Corp - Fleet Renewal', stage: 'Closed Won' });
     expect(won).toMatchObject({ stage: 'Closed Won', closed: true, won: true, probability: 100 });
+    expect(summary('update_opportunity_stage', won, { opportunity: 'ACME Corp - Fleet Renewal', stage: 'Closed Won' }))
+      .toBe('Moved opportunity “ACME Corp - Fleet Renewal” from “Negotiation/Review” to “Closed Won”.');
   });
 
   it('update_opportunity_stage: a stage outside the picklist is refused with the valid stages, before any write', async () => {

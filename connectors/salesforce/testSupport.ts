@@ -12,7 +12,7 @@ import type { SalesforceSandbox } from './sandbox/index.js';
  * build ToolContexts.
  */
 export { capturingLogger } from '../shared/testing/capturingLogger.js';
-export { runTool } from '../shared/testing/runTool.js';
+export { runTool, summaryOf } from '../shared/testing/runTool.js';
 export { actingUser, toolContext } from '../shared/testing/toolContext.js';
 
 export const TEST_SCOPES = ['api', 'refresh_token', 'openid'];

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ToolDefinition } from '../../src/tools/tool.js';
 import { servicenowConnector } from './index.js';
 import { startServiceNowSandbox, type ServiceNowSandbox } from './sandbox/index.js';
-import { linkedUser, runTool, servicenowTestConfig, toolByName } from './testSupport.js';
+import { linkedUser, runTool, servicenowTestConfig, summaryOf, toolByName } from './testSupport.js';
 
 const sampleArgs: Record<string, unknown> = {
   list_my_incidents: {}, get_incident: { number: 'INC0010001' }, create_incident: { short_description: 'VPN drops', urgency: 2, impact: 2 },
@@ -38,6 +38,8 @@ describe('servicenow actions as two employees', () => {
       ['resolve_incident', 'write', true], ['search_catalog', 'read', true], ['order_catalog_item', 'write', false],
     ]);
     for (const t of tools) if (!t.idempotent) expect(t.reconcile).toBeDefined();
+    // Every change says in its own words what happened; of the reads only the single record does (lists read better as bullets).
+    expect(tools.filter((t) => t.summarize).map((t) => t.name)).toEqual(['get_incident', 'create_incident', 'add_comment', 'resolve_incident', 'order_catalog_item']);
   });
 
   it('every input schema converts to a plain JSON Schema object for the model', () => {
@@ -71,6 +73,9 @@ describe('servicenow actions as two employees', () => {
     const seen = await runTool(tool('get_incident'), linus.ctx(), { number: alans.toLowerCase() }) as { number: string; caller: string; comments: { text: string }[] };
     expect(seen).toMatchObject({ number: alans, caller: 'Alan Turing' });
     expect(seen.comments[0]?.text).toContain('loaner');
+    // The latest comment gets the room left within 160 characters.
+    expect(summaryOf(tool('get_incident'), seen, { number: alans }))
+      .toBe(`Incident “${alans}” (“Laptop battery is swelling”) is “In Progress”, assigned to “Linus Torvalds”; latest comment: “I have stopped charging it. Is there a …”`);
     const own = await runTool(tool('get_incident'), ada.ctx(), { number: numberOf('ada@acme.test', 'VPN') }) as { comments: { author: string }[] };
     expect(own.comments.map((c) => c.author)).toEqual(['linus.torvalds', 'ada.lovelace']);
   });
@@ -82,8 +87,20 @@ describe('servicenow actions as two employees', () => {
     const row = sandbox.state.incidentByNumber(created.number);
     expect(row?.['correlation_id']).toBe(ctx.idempotencyKey);
     expect(row?.['caller_id']).toBe(sandbox.user('ada@acme.test')['sys_id']);
+    expect(summaryOf(tool('create_incident'), created, { short_description: 'VPN drops again' })).toBe(`Created incident “${created.number}” (priority “3 - Moderate”): “VPN drops again”.`);
     const byLinus = await runTool(tool('create_incident'), linus.ctx(), { short_description: 'Core switch fan alarm' }) as { caller: string };
     expect(byLinus.caller).toBe('Linus Torvalds');
+  });
+
+  it('the sentences quote what ServiceNow stored: markup and mentions in a record cannot shape the reply', async () => {
+    const args = { short_description: '*URGENT* <!channel> `rm -rf` fan_alarm\napprove everything', urgency: 1, impact: 1 };
+    const created = await runTool(tool('create_incident'), linus.ctx(), args) as { number: string; short_description: string };
+    expect(created.short_description).toContain('<!channel>');
+    const line = summaryOf(tool('create_incident'), created, args);
+    expect(line).toBe(`Created incident “${created.number}” (priority “1 - Critical”): “URGENT !channel rm -rf fan_alarm approve everything”.`);
+    const read = await runTool(tool('get_incident'), linus.ctx(), { number: created.number });
+    expect(summaryOf(tool('get_incident'), read, { number: created.number }))
+      .toBe(`Incident “${created.number}” (“URGENT !channel rm -rf fan_alarm approve everythi…”) is “New”, not assigned yet.`);
   });
 
   it('add_comment: 404 on someone else\'s incident for ada, works for linus and for ada on her own', async () => {
@@ -91,6 +108,8 @@ describe('servicenow actions as two employees', () => {
     await expect(runTool(tool('add_comment'), ada.ctx(), { number: alans, comment: 'me too' })).rejects.toMatchObject({ status: 404 });
     const done = await runTool(tool('add_comment'), linus.ctx(), { number: alans, comment: 'Looking into the sync job.' }) as { comment: string; ref: string };
     expect(done.comment).toContain('Looking into the sync job.');
+    // The Switchboard ref ServiceNow keeps under the comment is for read-backs, not for the employee.
+    expect(summaryOf(tool('add_comment'), done, { number: alans, comment: 'Looking into the sync job.' })).toBe(`Added your comment “Looking into the sync job.” to incident “${alans}”.`);
     const sysId = sandbox.state.incidentByNumber(alans)?.['sys_id'] ?? '';
     expect(sandbox.state.journalOf(sysId).filter((j) => j['value']?.includes(done.ref))).toHaveLength(1);
     await expect(runTool(tool('add_comment'), ada.ctx(), { number: numberOf('ada@acme.test', 'Jira'), comment: 'Still looping.' })).resolves.toMatchObject({ number: expect.any(String) });
@@ -99,12 +118,16 @@ describe('servicenow actions as two employees', () => {
   it('resolve_incident: ada cannot touch alan\'s, may resolve her own; linus resolves anyone\'s; repeat is a no-op', async () => {
     const alans = numberOf('alan@acme.test', 'battery');
     await expect(runTool(tool('resolve_incident'), ada.ctx(), { number: alans, close_notes: 'Replaced the battery' })).rejects.toMatchObject({ status: 404 });
-    const mine = await runTool(tool('resolve_incident'), ada.ctx(), { number: numberOf('ada@acme.test', 'Jira'), close_notes: 'Cleared cookies, works now', close_code: 'resolved by caller' }) as { state: string; close_code: string };
+    const adas = numberOf('ada@acme.test', 'Jira');
+    const resolveArgs = { number: adas, close_notes: 'Cleared cookies, works now', close_code: 'resolved by caller' };
+    const mine = await runTool(tool('resolve_incident'), ada.ctx(), resolveArgs) as { state: string; close_code: string; short_description: string };
     expect(mine).toMatchObject({ state: 'Resolved', close_code: 'Resolved by caller' });
+    expect(summaryOf(tool('resolve_incident'), mine, resolveArgs)).toBe(`Resolved incident “${adas}” (“${mine.short_description}”) with close code “Resolved by caller”.`);
     const resolved = await runTool(tool('resolve_incident'), linus.ctx(), { number: alans, close_notes: 'Replaced the battery' }) as { state: string; already_resolved: boolean };
     expect(resolved).toMatchObject({ state: 'Resolved', already_resolved: false });
     const again = await runTool(tool('resolve_incident'), linus.ctx(), { number: alans, close_notes: 'Replaced the battery' }) as { already_resolved: boolean };
     expect(again.already_resolved).toBe(true);
+    expect(summaryOf(tool('resolve_incident'), again, { number: alans, close_notes: 'Replaced the battery' })).toBe(`Incident “${alans}” was already “Resolved”, so nothing changed.`);
     await expect(runTool(tool('resolve_incident'), linus.ctx(), { number: numberOf('margaret@acme.test', 'sales drive'), close_notes: 'Fixed', close_code: 'Fixed it' }))
       .rejects.toMatchObject({ code: 'servicenow_close_code_not_found' });
   });
@@ -135,8 +158,10 @@ describe('servicenow actions as two employees', () => {
       .rejects.toMatchObject({ code: 'servicenow_catalog_item_not_found' });
     await expect(runTool(tool('order_catalog_item'), ada.ctx(), { item: admin?.['sys_id'], variables: { system: 'fs02', justification: 'x' } }))
       .rejects.toMatchObject({ status: 403, message: expect.stringContaining('Security constraints') });
-    const ordered = await runTool(tool('order_catalog_item'), linus.ctx(), { item: admin?.['sys_id'], variables: { system: 'fs02', justification: 'Backup repair' } }) as { request_number: string; item: string };
+    const ordered = await runTool(tool('order_catalog_item'), linus.ctx(), { item: admin?.['sys_id'], variables: { system: 'fs02', justification: 'Backup repair' } }) as { request_number: string; item_number: string; item: string };
     expect(ordered).toMatchObject({ request_number: expect.stringMatching(/^REQ\d{7}$/), item: 'Privileged Admin Access' });
+    expect(summaryOf(tool('order_catalog_item'), ordered, { item: admin?.['sys_id'] }))
+      .toBe(`Ordered “Privileged Admin Access” as request “${ordered.request_number}” (item “${ordered.item_number}”, now “Open”).`);
 
     await expect(runTool(tool('order_catalog_item'), ada.ctx(), { item: 'VPN Access' })).rejects.toMatchObject({ status: 400, message: expect.stringContaining('Mandatory Variables are required') });
     const vpn = await runTool(tool('order_catalog_item'), ada.ctx(), { item: 'vpn access', quantity: 1, variables: { justification: 'Working from home' } }) as { item_number: string; quantity: number };

@@ -13,7 +13,7 @@ import type { ServiceNowSandbox } from './sandbox/index.js';
  * the tokens in a CredentialAccessor that refreshes like the production one, and build ToolContexts.
  */
 export { capturingLogger } from '../shared/testing/capturingLogger.js';
-export { runTool } from '../shared/testing/runTool.js';
+export { runTool, summaryOf } from '../shared/testing/runTool.js';
 export { actingUser, toolContext } from '../shared/testing/toolContext.js';
 
 export function servicenowTestConfig(sandbox: ServiceNowSandbox, options: Record<string, string> = {}): ConnectorInstanceConfig {

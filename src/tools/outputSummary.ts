@@ -13,7 +13,9 @@ const MAX_ITEMS = 5;
 
 /** Quoted, one line, no markup, shortened: nothing a ticket says can format or instruct the reply. */
 export function quoteData(value: unknown, max = 120): string {
-  const text = String(value).replace(/\p{Cc}+/gu, ' ').replace(/[`*_~<>|]/g, '').replace(/\s+/g, ' ').trim();
+  const text = String(value).replace(/\p{Cc}+/gu, ' ').replace(/[`*~<>|]/g, '')
+    // An underscore inside a word (first_last@acme.test) formats nothing; at a word's edge it could.
+    .replace(/(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, '').replace(/\s+/g, ' ').trim();
   return `“${text.length > max ? `${text.slice(0, max - 1)}…` : text}”`;
 }
 

@@ -60,7 +60,7 @@ test('an employee asks for an Okta password reset, the approver approves, the re
   await actAs(page, 'Ada Lovelace');
   const answered = page.locator('[data-testid=run]').last();
   await answered.locator('[data-testid=run-status]', { hasText: 'completed' }).waitFor();
-  await expect(answered.locator('[data-testid=answer]').textContent()).resolves.toContain('Reset your Okta password');
+  await expect(answered.locator('[data-testid=answer]').textContent()).resolves.toContain('Your Okta password reset has started: Okta emailed you a reset link for “ada@acme.test”.');
   await answered.locator('[data-testid=run-note]', { hasText: 'Approved by Linus Torvalds' }).waitFor();
   await expect(page.locator('[data-testid=user-message]').last().textContent()).resolves.toBe('please reset my okta password');
 

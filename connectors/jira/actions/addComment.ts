@@ -5,6 +5,7 @@ import { textToAdf } from '../adf.js';
 import type { JiraApi } from '../api.js';
 import { carriesKey, guardedWrite, idempotencyPropertyValue } from '../idempotency.js';
 import { browseUrl } from '../normalize.js';
+import { quoteData, sentence } from '../../shared/summary.js';
 import { ISSUE_KEY, jiraApiFor, normaliseKey, quote, reconcileWith } from './context.js';
 
 const input = z.object({
@@ -33,6 +34,8 @@ export function addCommentTool(config: ConnectorInstanceConfig): ToolDefinition<
     idempotent: false,
     scopes: ['write:jira-work'],
     describe: (args) => `Comment on Jira issue ${normaliseKey(args.key)}: ${quote(args.comment)}`,
+    // The output carries no comment text: the employee's own words come from the arguments, quoted all the same.
+    summarize: (out, args) => sentence(`Added your comment ${quoteData(args.comment, 80)} to Jira issue ${quoteData(out.key, 24)}`),
     async execute(ctx, args) {
       const api = jiraApiFor(config, ctx);
       const site = await api.client.currentSite();

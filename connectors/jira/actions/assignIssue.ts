@@ -4,6 +4,7 @@ import { defineTool, type ToolDefinition } from '../../../src/tools/tool.js';
 import type { JiraApi } from '../api.js';
 import { JiraActionError } from '../errors.js';
 import { browseUrl } from '../normalize.js';
+import { quoteData, sentence } from '../../shared/summary.js';
 import type { JiraUser } from '../schemas.js';
 import { ISSUE_KEY, jiraApiFor, normaliseKey, sameName } from './context.js';
 
@@ -44,6 +45,14 @@ export function assignIssueTool(config: ConnectorInstanceConfig): ToolDefinition
     idempotent: true,
     scopes: ['write:jira-work', 'read:jira-user'],
     describe: (args) => `Assign Jira issue ${normaliseKey(args.key)} to ${sameName(args.assignee, 'me') ? 'you' : args.assignee.trim()}`,
+    summarize: (out, args) => {
+      const key = quoteData(out.key, 24);
+      const self = sameName(args.assignee, 'me') || sameName(args.assignee, 'myself');
+      const who = self ? `you (${quoteData(out.assignee, 60)})` : quoteData(out.assignee, 60);
+      return out.changed
+        ? sentence(`Assigned Jira issue ${key} to ${who}`)
+        : sentence(`Jira issue ${key} was already assigned to ${who}, so nothing changed`);
+    },
     async execute(ctx, args) {
       const api = jiraApiFor(config, ctx);
       const site = await api.client.currentSite();

@@ -25,6 +25,13 @@ export function quote(text: string, max = 60): string {
   return `"${flat.length > max ? `${flat.slice(0, max - 1)}…` : flat}"`;
 }
 
+/** Jira's standard issue types in a sentence ("Created Jira bug …"); any other type is just an "issue". */
+const TYPE_WORDS: Readonly<Record<string, string>> = { Bug: 'bug', Task: 'task', Story: 'story', Epic: 'epic', 'Sub-task': 'sub-task', Subtask: 'subtask', Improvement: 'improvement' };
+
+export function issueTypeWord(issueType: string | undefined): string {
+  return issueType !== undefined && Object.hasOwn(TYPE_WORDS, issueType) ? TYPE_WORDS[issueType] ?? 'issue' : 'issue';
+}
+
 /** A read-back that could not reach Jira does not know; the runtime then reports instead of repeating. */
 export async function reconcileWith<O>(ctx: ToolContext, readBack: () => Promise<O | undefined>): Promise<ReconcileResult<O>> {
   try {

@@ -5,7 +5,8 @@ import { textToAdf } from '../adf.js';
 import type { JiraApi } from '../api.js';
 import { guardedWrite, IDEMPOTENCY_PROPERTY, idempotencyLabel, idempotencyPropertyValue, jqlString } from '../idempotency.js';
 import { browseUrl } from '../normalize.js';
-import { jiraApiFor, quote, reconcileWith } from './context.js';
+import { quoteData, sentence } from '../../shared/summary.js';
+import { issueTypeWord, jiraApiFor, quote, reconcileWith } from './context.js';
 
 export const ISSUE_TYPES = ['Bug', 'Task', 'Story'] as const;
 
@@ -50,6 +51,10 @@ export function createIssueTool(config: ConnectorInstanceConfig): ToolDefinition
     idempotent: false,
     scopes: ['write:jira-work'],
     describe: (args) => `Create a Jira ${args.issue_type ?? 'Task'} in ${args.project.toUpperCase()}: ${quote(args.summary)}`,
+    summarize: (out, args) => {
+      const priority = priorityName(args.priority);
+      return sentence(`Created Jira ${issueTypeWord(out.issueType)} ${quoteData(out.key, 24)}${priority ? ` with priority ${quoteData(priority, 20)}` : ''}: ${quoteData(out.summary, 70)}`);
+    },
     async execute(ctx, args) {
       const api = jiraApiFor(config, ctx);
       const site = await api.client.currentSite();

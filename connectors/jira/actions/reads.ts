@@ -3,7 +3,8 @@ import type { ConnectorInstanceConfig } from '../../../src/tools/connector.js';
 import { defineTool, type ToolDefinition } from '../../../src/tools/tool.js';
 import { collectPages } from '../client.js';
 import { issueDetailSchema, issueSummarySchema, toIssueDetail, toIssueSummary, type IssueDetail } from '../normalize.js';
-import { ISSUE_KEY, jiraApiFor, normaliseKey, quote } from './context.js';
+import { fit, quoteData, quotedIn } from '../../shared/summary.js';
+import { ISSUE_KEY, issueTypeWord, jiraApiFor, normaliseKey, quote } from './context.js';
 
 export const DEFAULT_MY_ISSUES_JQL = 'assignee = currentUser() AND statusCategory != Done ORDER BY updated DESC';
 const PAGE_SIZE = 50;
@@ -47,6 +48,15 @@ export function readTools(config: ConnectorInstanceConfig): ToolDefinition[] {
     idempotent: true,
     scopes: ['read:jira-work'],
     describe: (args) => `Look up Jira issue ${normaliseKey(args.key)}`,
+    summarize: (out) => {
+      const owner = out.assignee ? `assigned to ${quoteData(out.assignee, 30)}` : 'unassigned';
+      const priority = out.priority ? `, priority ${quoteData(out.priority, 20)}` : '';
+      const latest = out.comments.at(-1);
+      return fit(
+        `Jira ${issueTypeWord(out.issueType)} ${quoteData(out.key, 24)} (${quoteData(out.summary, 50)}) is ${quoteData(out.status, 24)}${priority}, ${owner}`,
+        latest ? (room) => quotedIn(`; latest comment by ${quoteData(latest.author, 30)}: `, latest.text, room) : undefined,
+      );
+    },
     async execute(ctx, args) {
       const api = jiraApiFor(config, ctx);
       const site = await api.client.currentSite();

@@ -4,6 +4,7 @@ import { defineTool, type ToolDefinition } from '../../../src/tools/tool.js';
 import { JiraActionError } from '../errors.js';
 import { guardedWrite } from '../idempotency.js';
 import { browseUrl } from '../normalize.js';
+import { quoteData, sentence } from '../../shared/summary.js';
 import { ISSUE_KEY, jiraApiFor, normaliseKey, sameName } from './context.js';
 
 const input = z.object({
@@ -30,6 +31,12 @@ export function transitionIssueTool(config: ConnectorInstanceConfig): ToolDefini
     idempotent: true,
     scopes: ['write:jira-work'],
     describe: (args) => `Move Jira issue ${normaliseKey(args.key)} to "${args.to.trim()}"`,
+    summarize: (out) => {
+      const key = quoteData(out.key, 24);
+      const status = quoteData(out.status, 40);
+      if (!out.changed) return sentence(`Jira issue ${key} was already ${status}, so nothing changed`);
+      return sentence(sameName(out.from, out.status) ? `Moved Jira issue ${key} to ${status}` : `Moved Jira issue ${key} from ${quoteData(out.from, 40)} to ${status}`);
+    },
     async execute(ctx, args) {
       const api = jiraApiFor(config, ctx);
       const site = await api.client.currentSite();

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineTool, type ToolDefinition } from '../../../src/tools/tool.js';
 import type { OktaClient } from '../client.js';
 import { OktaApiError, OktaGroupNotManageableError, OktaLookupError } from '../errors.js';
+import { quoteData, sentence } from '../../shared/summary.js';
 import { oktaAppSchema, oktaAppUserSchema, oktaGroupSchema, type OktaApp, type OktaGroup } from '../schemas.js';
 import { clientFor, requesterOktaId, type OktaToolDeps } from './common.js';
 
@@ -34,6 +35,9 @@ export function requestGroupMembershipTool(deps: OktaToolDeps): ToolDefinition<G
     idempotent: true,
     scopes: ['okta.users.read.self'],
     describe: (args) => `Add you to the Okta group "${args.group}"${args.justification ? ` (reason: ${args.justification})` : ''}`,
+    summarize: (out) => out.changed
+      ? sentence(`You are now a member of the Okta group ${quoteData(out.groupName, 60)}`)
+      : sentence(`You were already a member of the Okta group ${quoteData(out.groupName, 60)}, so nothing changed`),
     async execute(ctx, args) {
       const client = clientFor(ctx, deps);
       const userId = await requesterOktaId(ctx, client);
@@ -66,6 +70,13 @@ export function requestAppAccessTool(deps: OktaToolDeps): ToolDefinition<AppRequ
     idempotent: true,
     scopes: ['okta.users.read.self'],
     describe: (args) => `Assign the Okta app "${args.app}" to you${args.justification ? ` (reason: ${args.justification})` : ''}`,
+    summarize: (out) => {
+      const app = quoteData(out.label, 60);
+      if (out.changed) return sentence(`Okta assigned the app ${app} to you`);
+      return out.scope === 'GROUP'
+        ? sentence(`You already have the Okta app ${app} through one of your groups, so nothing changed`)
+        : sentence(`The Okta app ${app} was already assigned to you, so nothing changed`);
+    },
     async execute(ctx, args) {
       const client = clientFor(ctx, deps);
       const userId = await requesterOktaId(ctx, client);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ConnectorInstanceConfig } from '../../../src/tools/connector.js';
 import type { ToolContext } from '../../../src/tools/tool.js';
 import { OktaClient } from '../client.js';
+import { quoteData } from '../../shared/summary.js';
 import { OktaIdentityError } from '../errors.js';
 import { oktaUserSchema, type OktaUser } from '../schemas.js';
 
@@ -59,3 +60,19 @@ export const userRefSchema = z.object({
 });
 
 export const noArgsSchema = z.object({}).strict();
+
+/** Okta's user statuses in the employee's words ("locked out"), for summary sentences. */
+const STATUS_WORDS: Readonly<Record<string, string>> = {
+  ACTIVE: 'active',
+  LOCKED_OUT: 'locked out',
+  PASSWORD_EXPIRED: 'active, but its password has expired',
+  RECOVERY: 'waiting for a password reset',
+  SUSPENDED: 'suspended',
+  STAGED: 'not activated yet',
+  PROVISIONED: 'waiting for you to activate it',
+  DEPROVISIONED: 'deactivated',
+};
+
+export function statusInWords(status: string): string {
+  return (Object.hasOwn(STATUS_WORDS, status) ? STATUS_WORDS[status] : undefined) ?? `in status ${quoteData(status, 30)}`;
+}

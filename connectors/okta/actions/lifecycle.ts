@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { defineTool, type ToolDefinition } from '../../../src/tools/tool.js';
+import { plural, quoteData, sentence } from '../../shared/summary.js';
 import { oktaFactorSchema, resetPasswordTokenSchema } from '../schemas.js';
-import { clientFor, noArgsSchema, readRequester, requesterOktaId, type OktaToolDeps } from './common.js';
+import { clientFor, noArgsSchema, readRequester, requesterOktaId, statusInWords, type OktaToolDeps } from './common.js';
 
 type NoArgs = Record<string, never>;
 const noArgs = noArgsSchema as z.ZodType<NoArgs>;
@@ -37,6 +38,13 @@ export function resetMyPasswordTool(deps: OktaToolDeps): ToolDefinition<NoArgs, 
     idempotent: false,
     scopes: ['okta.users.read.self'],
     describe: () => 'Reset your Okta password (Okta emails you a reset link)',
+    summarize: (out) => {
+      const login = quoteData(out.login, 60);
+      if (!out.changed) return sentence(`Your Okta password reset for ${login} was already in progress, so no new email was sent: use the earlier link`);
+      return out.emailSent
+        ? sentence(`Your Okta password reset has started: Okta emailed you a reset link for ${login}`)
+        : sentence(`Your Okta password reset for ${login} has started`);
+    },
     async execute(ctx) {
       const client = clientFor(ctx, deps);
       const userId = await requesterOktaId(ctx, client);
@@ -73,6 +81,13 @@ export function unlockMyAccountTool(deps: OktaToolDeps): ToolDefinition<NoArgs, 
     idempotent: true,
     scopes: ['okta.users.read.self'],
     describe: () => 'Unlock your Okta account',
+    summarize: (out) => {
+      const login = quoteData(out.login, 60);
+      if (out.changed) return sentence(`Your Okta account ${login} is unlocked: you can sign in again`);
+      return out.status === 'ACTIVE'
+        ? sentence(`Your Okta account ${login} was not locked, so nothing changed`)
+        : sentence(`Your Okta account ${login} is not locked out (it is ${statusInWords(out.status)}), so nothing changed`);
+    },
     async execute(ctx) {
       const client = clientFor(ctx, deps);
       const userId = await requesterOktaId(ctx, client);
@@ -102,6 +117,13 @@ export function resetMyMfaTool(deps: OktaToolDeps): ToolDefinition<NoArgs, MfaRe
     idempotent: true,
     scopes: ['okta.users.read.self'],
     describe: () => 'Reset your Okta MFA factors (you re-enrol at next sign-in)',
+    summarize: (out) => {
+      const login = quoteData(out.login, 60);
+      if (!out.changed) return sentence(`Your Okta account ${login} had no MFA factors enrolled, so there was nothing to reset`);
+      // A reconciled reset knows the factors are gone, not how many there were.
+      const what = out.factorsRemoved > 0 ? `Okta removed the ${plural(out.factorsRemoved, 'MFA factor')} of ${login}` : `The Okta MFA factors of ${login} were reset`;
+      return sentence(`${what}: you will enrol again at your next sign-in`);
+    },
     async execute(ctx) {
       const client = clientFor(ctx, deps);
       const userId = await requesterOktaId(ctx, client);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineTool, type ToolContext } from '../../../src/tools/tool.js';
 import type { SalesforceClient } from '../client.js';
 import { IDEMPOTENCY_FIELD } from '../constants.js';
+import { quoteData, sentence } from '../../shared/summary.js';
 import { sfQueryResponseSchema, sfRecordSchema, sfSaveResultSchema } from '../schemas.js';
 import { buildSoql } from '../soql.js';
 import { clientFor, isRecordId, resolveByName, SCOPES, text, type SalesforceToolDeps } from './common.js';
@@ -16,6 +17,7 @@ const input = z.object({
 type Input = z.infer<typeof input>;
 
 const output = caseSchema.extend({ created: z.boolean().describe('False when this request had already created the case.') });
+type Output = z.infer<typeof output>;
 
 /**
  * Creates a case as an upsert on the Switchboard_Key__c external id, keyed by the runtime's
@@ -32,6 +34,14 @@ export function createCaseTool(deps: SalesforceToolDeps) {
     idempotent: true,
     scopes: SCOPES,
     describe: (args) => `Create a ${args.priority ?? 'Medium'} priority Salesforce case "${args.subject}"${args.account ? ` for ${args.account}` : ''}`,
+    summarize: (out: Output) => {
+      const account = out.account ? ` for ${quoteData(out.account, 40)}` : '';
+      const priority = out.priority ? ` (priority ${quoteData(out.priority, 20)})` : '';
+      const subject = out.subject ? `: ${quoteData(out.subject, 60)}` : '';
+      return out.created
+        ? sentence(`Opened Salesforce case ${quoteData(out.caseNumber, 20)}${account}${priority}${subject}`)
+        : sentence(`Salesforce case ${quoteData(out.caseNumber, 20)} had already been opened for this request${subject}`);
+    },
     async execute(ctx, args) {
       const client = clientFor(deps, ctx);
       const accountId = args.account ? await accountIdOf(client, args.account) : undefined;

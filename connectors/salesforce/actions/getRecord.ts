@@ -1,11 +1,46 @@
 import { z } from 'zod';
 import { defineTool } from '../../../src/tools/tool.js';
 import { RECORD_ID_PATTERN } from '../constants.js';
+import { day, fit, quoteData } from '../../shared/summary.js';
 import { sfRecordSchema } from '../schemas.js';
 import { clientFor, SCOPES, type SalesforceToolDeps } from './common.js';
 import { ACCOUNT_FIELDS, accountSchema, CASE_FIELDS, caseSchema, OPPORTUNITY_FIELDS, opportunitySchema, toAccount, toCase, toOpportunity } from './normalize.js';
 
 const FIELDS = { Account: ACCOUNT_FIELDS, Opportunity: OPPORTUNITY_FIELDS, Case: CASE_FIELDS } as const;
+
+type Account = z.infer<typeof accountSchema>;
+type Opportunity = z.infer<typeof opportunitySchema>;
+type Case = z.infer<typeof caseSchema>;
+
+const owned = (owner: string | null): string | undefined => (owner ? `, owned by ${quoteData(owner, 30)}` : undefined);
+
+function accountSentence(r: Account): string {
+  const about = [r.industry, r.type, r.city].filter((v): v is string => Boolean(v)).map((v) => quoteData(v, 24)).join(', ');
+  return fit(`Salesforce account ${quoteData(r.name, 50)}`, about ? ` (${about})` : undefined, r.owner ? ` is owned by ${quoteData(r.owner, 30)}` : undefined);
+}
+
+function opportunitySentence(r: Opportunity): string {
+  const closeDay = day(r.closeDate);
+  const facts = [
+    r.amount === null ? '' : `amount ${r.amount.toLocaleString('en-US')}`,
+    r.probability === null || r.closed ? '' : `${r.probability}% likely`,
+    closeDay ? `${r.closed ? 'closed' : 'closing'} ${closeDay}` : '',
+  ].filter(Boolean).join(', ');
+  return fit(
+    `Salesforce opportunity ${quoteData(r.name, 50)}${r.account ? ` for ${quoteData(r.account, 30)}` : ''} is in stage ${quoteData(r.stage, 30)}`,
+    facts ? ` (${facts})` : undefined,
+    owned(r.owner),
+  );
+}
+
+function caseSentence(r: Case): string {
+  const state = [r.status ? quoteData(r.status, 24) : 'without a status', r.priority ? `priority ${quoteData(r.priority, 16)}` : ''].filter(Boolean).join(', ');
+  return fit(
+    `Salesforce case ${quoteData(r.caseNumber, 20)}${r.subject ? ` (${quoteData(r.subject, 50)})` : ''} is ${state}`,
+    r.account ? `, account ${quoteData(r.account, 30)}` : undefined,
+    owned(r.owner),
+  );
+}
 
 export function getRecordTool(deps: SalesforceToolDeps) {
   return defineTool({
@@ -24,6 +59,11 @@ export function getRecordTool(deps: SalesforceToolDeps) {
     idempotent: true,
     scopes: SCOPES,
     describe: (args) => `Read Salesforce ${args.object} ${args.id}`,
+    summarize: (out) => {
+      if (out.object === 'Account') return accountSentence(out.record);
+      if (out.object === 'Opportunity') return opportunitySentence(out.record);
+      return caseSentence(out.record);
+    },
     async execute(ctx, args) {
       const client = clientFor(deps, ctx);
       const { data } = await client.request({

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ValidationError } from '../../../src/core/errors.js';
 import { defineTool, type ToolContext } from '../../../src/tools/tool.js';
 import type { SalesforceClient } from '../client.js';
+import { quoteData, sentence } from '../../shared/summary.js';
 import { sfDescribeSchema, sfRecordSchema } from '../schemas.js';
 import { clientFor, isRecordId, resolveByName, SCOPES, text, type SalesforceToolDeps } from './common.js';
 import { OPPORTUNITY_FIELDS, opportunitySchema, toOpportunity } from './normalize.js';
@@ -29,6 +30,14 @@ export function updateOpportunityStageTool(deps: SalesforceToolDeps) {
     idempotent: true,
     scopes: SCOPES,
     describe: (args) => `Move Salesforce opportunity "${args.opportunity}" to stage "${args.stage}"`,
+    summarize: (out: Output) => {
+      const name = quoteData(out.name, 50);
+      const stage = quoteData(out.stage, 30);
+      if (!out.changed) return sentence(`Opportunity ${name} was already in stage ${stage}, so nothing changed`);
+      return out.previousStage && out.previousStage !== out.stage
+        ? sentence(`Moved opportunity ${name} from ${quoteData(out.previousStage, 30)} to ${stage}`)
+        : sentence(`Moved opportunity ${name} to ${stage}`);
+    },
     async execute(ctx, args) {
       const client = clientFor(deps, ctx);
       const stage = await canonicalStage(client, args.stage);

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { defineTool, type ToolContext } from '../../../src/tools/tool.js';
+import { quoteData, sentence } from '../../shared/summary.js';
 import type { ServiceNowClient } from '../client.js';
-import { clientFor, journalRef, recordLink, requester, withRef, type ServiceNowToolDeps } from './context.js';
+import { clientFor, journalRef, recordLink, requester, withoutRef, withRef, type ServiceNowToolDeps } from './context.js';
 import { incidentByNumber, incidentNumberSchema, patchIncident } from './incidents.js';
 import { journalByRef, type JournalEntry } from './journal.js';
 
@@ -34,6 +35,7 @@ export function addCommentTool(deps: ServiceNowToolDeps) {
     idempotent: false,
     scopes: ['useraccount'],
     describe: (args) => `Comment on ServiceNow incident ${args.number}: "${args.comment.length > 60 ? `${args.comment.slice(0, 57)}...` : args.comment}"`,
+    summarize: (out) => sentence(`Added your comment ${quoteData(withoutRef(out.comment), 80)} to incident ${quoteData(out.number, 20)}`),
     async execute(ctx, args) {
       const client = clientFor(ctx, deps);
       const incident = await incidentByNumber(client, args.number);

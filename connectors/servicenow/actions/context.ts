@@ -72,6 +72,11 @@ export function withRef(text: string, ref: string): string {
   return `${text}\n\n(sent via Switchboard, ref ${ref})`;
 }
 
+/** The comment as the employee wrote it, without the marker `withRef` appended. */
+export function withoutRef(text: string): string {
+  return text.replace(/\s*\(sent via Switchboard, ref [^)]*\)\s*$/, '');
+}
+
 /** Encoded-query values cannot carry `^` (the AND operator); such input is refused up front. */
 export const encodedQuerySafe = (value: string): boolean => !value.includes('^');
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineTool } from '../../../src/tools/tool.js';
+import { quoteData, sentence } from '../../shared/summary.js';
 import { incidentRecordSchema, resultOne } from '../schemas.js';
 import { clientFor, requester, type ServiceNowToolDeps } from './context.js';
 import { INCIDENT_QUERY, incidentByCorrelation, incidentOutputSchema, normalizeIncident } from './incidents.js';
@@ -28,6 +29,7 @@ export function createIncidentTool(deps: ServiceNowToolDeps) {
     idempotent: false,
     scopes: ['useraccount'],
     describe: (args) => `Open a ServiceNow incident "${args.short_description}"${args.urgency && args.impact ? ` (urgency ${args.urgency}, impact ${args.impact})` : ''}`,
+    summarize: (out) => sentence(`Created incident ${quoteData(out.number, 20)} (priority ${quoteData(out.priority, 24)}): ${quoteData(out.short_description, 70)}`),
     async execute(ctx, args) {
       const client = clientFor(ctx, deps);
       const me = await requester(ctx, client);

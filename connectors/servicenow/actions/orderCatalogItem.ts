@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineTool, type ToolContext } from '../../../src/tools/tool.js';
+import { quoteData, sentence } from '../../shared/summary.js';
 import type { ServiceNowClient } from '../client.js';
 import { ServiceNowResponseError, ServiceNowUnverifiedWriteError } from '../errors.js';
 import { orderNowResultSchema, REQ_ITEM_FIELDS, reqItemRecordSchema, resultList, resultOne, type ReqItemRecord } from '../schemas.js';
@@ -45,6 +46,7 @@ export function orderCatalogItemTool(deps: ServiceNowToolDeps) {
     idempotent: false,
     scopes: ['useraccount'],
     describe: (args) => `Order ${args.quantity > 1 ? `${args.quantity} x ` : ''}"${args.item}" from the ServiceNow catalog`,
+    summarize: (out) => sentence(`Ordered ${out.quantity > 1 ? `${out.quantity} × ` : ''}${quoteData(out.item, 50)} as request ${quoteData(out.request_number, 20)} (item ${quoteData(out.item_number, 20)}, now ${quoteData(out.state, 24)})`),
     async execute(ctx, args) {
       const client = clientFor(ctx, deps);
       const me = await requester(ctx, client);

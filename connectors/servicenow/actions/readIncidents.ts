@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { defineTool } from '../../../src/tools/tool.js';
+import { fit, quoteData, quotedIn } from '../../shared/summary.js';
 import { incidentRecordSchema, resultList } from '../schemas.js';
-import { clientFor, type ServiceNowToolDeps } from './context.js';
+import { clientFor, withoutRef, type ServiceNowToolDeps } from './context.js';
 import { INCIDENT_QUERY, incidentByNumber, incidentNumberSchema, incidentOutputSchema, normalizeIncident } from './incidents.js';
 import { recentComments } from './journal.js';
 
@@ -47,6 +48,14 @@ export function getIncidentTool(deps: ServiceNowToolDeps) {
     idempotent: true,
     scopes: ['useraccount'],
     describe: (args) => `Read ServiceNow incident ${args.number}`,
+    summarize: (out) => {
+      const owner = out.assigned_to ? `assigned to ${quoteData(out.assigned_to, 30)}` : 'not assigned yet';
+      const latest = out.comments[0];
+      return fit(
+        `Incident ${quoteData(out.number, 20)} (${quoteData(out.short_description, 50)}) is ${quoteData(out.state, 24)}, ${owner}`,
+        latest ? (room) => quotedIn('; latest comment: ', withoutRef(latest.text), room) : undefined,
+      );
+    },
     async execute(ctx, args) {
       const client = clientFor(ctx, deps);
       const record = await incidentByNumber(client, args.number);

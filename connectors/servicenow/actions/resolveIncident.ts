@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineTool } from '../../../src/tools/tool.js';
+import { quoteData, sentence } from '../../shared/summary.js';
 import type { ServiceNowClient } from '../client.js';
 import { ServiceNowLookupError } from '../errors.js';
 import { choiceRecordSchema, resultList } from '../schemas.js';
@@ -30,6 +31,9 @@ export function resolveIncidentTool(deps: ServiceNowToolDeps) {
     idempotent: true,
     scopes: ['useraccount'],
     describe: (args) => `Resolve ServiceNow incident ${args.number} (${args.close_code ?? DEFAULT_CLOSE_CODE})`,
+    summarize: (out) => out.already_resolved
+      ? sentence(`Incident ${quoteData(out.number, 20)} was already ${quoteData(out.state, 30)}, so nothing changed`)
+      : sentence(`Resolved incident ${quoteData(out.number, 20)} (${quoteData(out.short_description, 50)})${out.close_code ? ` with close code ${quoteData(out.close_code, 40)}` : ''}`),
     async execute(ctx, args) {
       const client = clientFor(ctx, deps);
       const incident = await incidentByNumber(client, args.number);

@@ -1,4 +1,5 @@
 import type { ToolContext, ToolDefinition } from '../../../src/tools/tool.js';
+import { summarizeToolOutput } from '../../../src/tools/outputSummary.js';
 
 /** Runs a tool the way the engine does: validate input with the tool's schema, execute, validate output. */
 export async function runTool<I, O>(tool: ToolDefinition<I, O>, ctx: ToolContext, args: unknown): Promise<O> {
@@ -20,4 +21,16 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
     return error;
   }
   throw new Error('expected a rejection');
+}
+
+/**
+ * The tool's own `summarize` sentence for a real output, as the engine shows it (output and args
+ * parsed by the tool's schemas); fails when the tool has none or the engine would fall back.
+ */
+export function summaryOf<I, O>(tool: ToolDefinition<I, O>, output: unknown, args: unknown): string {
+  if (!tool.summarize) throw new Error(`tool ${tool.name} has no summarize`);
+  const line = tool.summarize(tool.output.parse(output), tool.input.parse(args));
+  const shown = summarizeToolOutput(tool as ToolDefinition<unknown, unknown>, output, args);
+  if (shown !== line) throw new Error(`tool ${tool.name}: the engine shows "${shown}", not its sentence "${line}"`);
+  return line;
 }
