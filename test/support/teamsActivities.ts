@@ -19,7 +19,8 @@ export interface ConversationSpec {
   readonly entraTenantId: string;
 }
 
-function base(serviceUrl: string, conversation: ConversationSpec, from: TeamsPerson): Record<string, unknown> {
+/** The envelope every activity from Teams shares (a fresh id each time). */
+export function activityBase(serviceUrl: string, conversation: ConversationSpec, from: TeamsPerson): Record<string, unknown> {
   return {
     id: randomUUID(),
     channelId: 'msteams',
@@ -45,7 +46,7 @@ function base(serviceUrl: string, conversation: ConversationSpec, from: TeamsPer
 export function messageActivity(serviceUrl: string, conversation: ConversationSpec, from: TeamsPerson, text: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   const mention = conversation.kind !== 'personal';
   return {
-    ...base(serviceUrl, conversation, from),
+    ...activityBase(serviceUrl, conversation, from),
     type: 'message',
     text: mention ? `<at>${BOT.name}</at> ${text}` : text,
     textFormat: 'plain',
@@ -57,7 +58,7 @@ export function messageActivity(serviceUrl: string, conversation: ConversationSp
 /** The invoke Teams sends when someone clicks an Action.Execute button (or a card refreshes). */
 export function cardActionInvoke(serviceUrl: string, conversation: ConversationSpec, from: TeamsPerson, verb: string, data: Record<string, unknown>, replyToId?: string): Record<string, unknown> {
   return {
-    ...base(serviceUrl, conversation, from),
+    ...activityBase(serviceUrl, conversation, from),
     type: 'invoke',
     name: 'adaptiveCard/action',
     ...(replyToId ? { replyToId } : {}),
@@ -67,7 +68,7 @@ export function cardActionInvoke(serviceUrl: string, conversation: ConversationS
 
 /** What an Action.Submit fallback click delivers: a message whose value is the button's data. */
 export function cardSubmitMessage(serviceUrl: string, conversation: ConversationSpec, from: TeamsPerson, data: Record<string, unknown>, replyToId: string): Record<string, unknown> {
-  return { ...base(serviceUrl, conversation, from), type: 'message', replyToId, value: data };
+  return { ...activityBase(serviceUrl, conversation, from), type: 'message', replyToId, value: data };
 }
 
 export async function postActivity(messagesUrl: string, activity: Record<string, unknown>, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown; contentType: string | null }> {
