@@ -177,6 +177,9 @@ export async function startSwitchboard(options: SwitchboardOptions = {}): Promis
       closers.add(channel.name, () => channel.stop());
     }
 
+    const housekeeping = startOAuthStateHousekeeping(repositories, tenants, logger);
+    closers.add('housekeeping', async () => clearInterval(housekeeping));
+
     const autolinkOn = sandboxes !== undefined && (options.autolink ?? env.DEMO_AUTOLINK);
     const autolink = autolinkOn ? await autolinkDemoAccounts({ tenants, linking, repositories, logger }) : undefined;
 
@@ -203,6 +206,23 @@ export async function startSwitchboard(options: SwitchboardOptions = {}): Promis
     await closers.closeAll();
     throw error;
   }
+}
+
+/** Account-link states are single-use and short-lived; an hour past expiry they only take space. */
+function startOAuthStateHousekeeping(repositories: ReturnType<typeof createRepositories>, tenants: readonly TenantConfig[], logger: Logger): NodeJS.Timeout {
+  const purge = async (): Promise<void> => {
+    const before = new Date(Date.now() - 60 * 60 * 1000);
+    for (const tenant of tenants) {
+      const removed = await repositories.oauthStates.purgeExpired(tenant.id, before).catch((error: unknown) => {
+        logger.warn({ err: error, tenantId: tenant.id }, 'purging expired account-link states failed');
+        return 0;
+      });
+      if (removed > 0) logger.info({ tenantId: tenant.id, removed }, 'expired account-link states purged');
+    }
+  };
+  const timer = setInterval(() => void purge(), 15 * 60 * 1000);
+  timer.unref();
+  return timer;
 }
 
 /** In sandbox mode the Okta sandbox mints the tenant's service token; a real one from the environment wins. */
