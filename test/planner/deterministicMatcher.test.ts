@@ -46,11 +46,11 @@ const table: Record<string, Row[]> = {
   ],
   'open incident': [
     ['open an incident about the printer on floor 3 jamming', 'servicenow_create_incident', { short_description: 'Printer on floor 3 jamming' }],
-    ['open a P2 incident for the VPN drops', 'servicenow_create_incident', { short_description: 'VPN drops', urgency: 2, impact: 2 }],
+    ['open a P2 incident for the VPN drops', 'servicenow_create_incident', { short_description: 'VPN drops', urgency: 2, impact: 1 }],
     ['create a P1 ticket: email is down for everyone', 'servicenow_create_incident', { short_description: 'Email is down for everyone', urgency: 1, impact: 1 }],
-    ['raise an incident regarding slow wifi in the lobby, priority 3', 'servicenow_create_incident', { short_description: 'Slow wifi in the lobby, priority 3', urgency: 3, impact: 3 }],
+    ['raise an incident regarding slow wifi in the lobby, priority 3', 'servicenow_create_incident', { short_description: 'Slow wifi in the lobby', urgency: 2, impact: 2 }],
     ['log a new ticket "laptop won\'t boot"', 'servicenow_create_incident', { short_description: "Laptop won't boot" }],
-    ['please file an incident about the broken badge reader as P4', 'servicenow_create_incident', { short_description: 'Broken badge reader', urgency: 3, impact: 3 }],
+    ['please file an incident about the broken badge reader as P4', 'servicenow_create_incident', { short_description: 'Broken badge reader', urgency: 3, impact: 2 }],
   ],
   'add comment': [
     ['add a comment to INC0010001 saying the issue is back', 'servicenow_add_comment', { number: 'INC0010001', comment: 'issue is back' }],
@@ -145,7 +145,7 @@ describe('compound requests', () => {
     expect(result).toMatchObject({ kind: 'plan' });
     if (result.kind !== 'plan') return;
     expect(result.steps.map((s) => [s.tool, s.args])).toEqual([
-      ['servicenow_create_incident', { short_description: 'VPN drops', urgency: 2, impact: 2 }],
+      ['servicenow_create_incident', { short_description: 'VPN drops', urgency: 2, impact: 1 }],
       ['jira_create_issue', { project: 'NET', summary: 'VPN drops', issue_type: 'Bug' }],
     ]);
   });

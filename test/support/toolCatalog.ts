@@ -16,7 +16,7 @@ export function productTools(): ToolSummary[] {
   return [
     tool('servicenow', 'list_my_incidents', 'read', 'List the incidents you raised in ServiceNow.', schema({ state: { type: 'string', enum: ['open', 'all'] }, limit: { type: 'integer' } })),
     tool('servicenow', 'get_incident', 'read', 'Get one ServiceNow incident by number, e.g. INC0010001.', schema({ number: s('Incident number') }, ['number'])),
-    tool('servicenow', 'create_incident', 'write', 'Open a ServiceNow incident as you. P2 means urgency 2 and impact 2.', schema({ short_description: s('One-line summary'), description: s('Details'), urgency: { type: 'integer', enum: [1, 2, 3] }, impact: { type: 'integer', enum: [1, 2, 3] }, category: s('Category') }, ['short_description'])),
+    tool('servicenow', 'create_incident', 'write', 'Open a ServiceNow incident as you. P2 means impact 1 and urgency 2.', schema({ short_description: s('One-line summary'), description: s('Details'), urgency: { type: 'integer', enum: [1, 2, 3] }, impact: { type: 'integer', enum: [1, 2, 3] }, category: s('Category') }, ['short_description'])),
     tool('servicenow', 'add_comment', 'write', 'Add a comment to a ServiceNow incident.', schema({ number: s('Incident number'), comment: s('Comment text') }, ['number', 'comment'])),
     tool('servicenow', 'resolve_incident', 'write', 'Resolve a ServiceNow incident with close notes.', schema({ number: s('Incident number'), close_notes: s('Resolution notes'), close_code: s('Close code') }, ['number', 'close_notes'])),
     tool('servicenow', 'search_catalog', 'read', 'Search the ServiceNow service catalog.', schema({ query: s('Search words') }, ['query'])),

@@ -10,7 +10,7 @@ const level = z.number().int().min(1).max(3);
 export const createIncidentInput = z.object({
   short_description: z.string().trim().min(3).max(160).describe('One-line summary of the problem'),
   description: z.string().max(4000).optional().describe('Details: what happened, since when, error messages'),
-  urgency: level.optional().describe('1 high, 2 medium, 3 low (default 3). "P2" means urgency 2 and impact 2'),
+  urgency: level.optional().describe('1 high, 2 medium, 3 low (default 3). Priority is derived from impact × urgency: P1 = impact 1 + urgency 1, P2 = impact 1 + urgency 2, P3 = 2 + 2, P4 = impact 2 + urgency 3, P5 = 3 + 3'),
   impact: level.optional().describe('1 high, 2 medium, 3 low (default 3)'),
   category: z.string().trim().min(1).max(40).optional().describe('e.g. network, hardware, software, inquiry'),
 }).strict();

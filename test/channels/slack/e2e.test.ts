@@ -115,3 +115,27 @@ test('a message from another organisation (Slack Connect) is told the workspace 
   expect(String(reply.args.text)).toMatch(/not set up/i);
   expect(slack.calls('chat.startStream').length).toBe(before);
 });
+
+test('"open a P2 incident for the VPN drops and file a Jira bug for the network team": two systems, one turn, as the employee', async () => {
+  const { servicenow, jira } = product.app.sandboxes!;
+  const incidentsBefore = servicenow.state.tables.get('incident')!.size;
+  const issuesBefore = jira.state.issues.length;
+  const envelope = messageEnvelope({ teamId: TEAM, user: people.ada.id, text: 'open a P2 incident for the VPN drops and file a Jira bug for the network team', channel: 'D0ADA2' });
+  expect((await postSlackEvent(events(), SIGNING_SECRET, envelope)).status).toBe(200);
+  await slack.waitForCall('chat.stopStream', (c) => c.args.channel === 'D0ADA2', 30_000);
+  const answer = await eventually(async () => slack.messages('D0ADA2').find((m) => m.streaming === 'stopped'), 'the answer in the thread');
+
+  const incidents = [...servicenow.state.tables.get('incident')!.values()];
+  expect(incidents.length).toBe(incidentsBefore + 1);
+  const incident = incidents.at(-1)!;
+  expect(incident).toMatchObject({ short_description: 'VPN drops', priority: '2' });
+  expect(jira.state.issues.length).toBe(issuesBefore + 1);
+  const issue = jira.state.issues.at(-1)!;
+  expect(answer.text).toContain(String(incident['number']));
+  expect(answer.text).toContain(issue.key);
+  expect(answer.text).toMatch(/2 - High/);
+  // Acting as Ada in both systems: she is the caller and the reporter.
+  const adaSysId = [...servicenow.state.tables.get('sys_user')!.values()].find((u) => u['email'] === people.ada.email)?.['sys_id'];
+  expect(incident['caller_id']).toBe(adaSysId);
+  expect(issue.reporterId).toBe(jira.state.userByEmail(people.ada.email)?.accountId);
+});

@@ -1,16 +1,26 @@
 import { capitalize, cleanPhrase, incidentNumber, quoted } from '../text.js';
 import type { Intent } from '../types.js';
 
-const PRIORITY = /\b(?:p|priority\s*|prio\s*|sev\s*)([1-4])\b/i;
-/** ServiceNow derives priority from urgency × impact; "P2" means urgency 2 and impact 2 (P4 maps to the lowest, 3/3). */
+const PRIORITY = /\b(?:p|priority\s*|prio\s*|sev\s*)([1-5])\b/i;
+/**
+ * ServiceNow derives priority from impact × urgency (its default lookup: 1/1 → 1 Critical, 1/2 → 2
+ * High, 2/2 → 3 Moderate, 2/3 → 4 Low, 3/3 → 5 Planning), so "P2" is asked for as the pair that
+ * yields priority 2, not as urgency 2.
+ */
+const PRIORITY_PAIRS: Record<string, { urgency: number; impact: number }> = {
+  '1': { urgency: 1, impact: 1 },
+  '2': { urgency: 2, impact: 1 },
+  '3': { urgency: 2, impact: 2 },
+  '4': { urgency: 3, impact: 2 },
+  '5': { urgency: 3, impact: 3 },
+};
+
 function urgencyImpact(text: string): { urgency: number; impact: number } | undefined {
   const p = PRIORITY.exec(text)?.[1];
-  if (!p) return undefined;
-  const level = Math.min(Number(p), 3);
-  return { urgency: level, impact: level };
+  return p ? PRIORITY_PAIRS[p] : undefined;
 }
 
-const CREATE = /\b(open|create|raise|log|file|submit|report|start|make)\b(?:\s+(?:me|us))?\s+(?:a|an|new|another)\b[^.]*?\b(incident|ticket|case)\b|\b(new|raise an?)\s+(?:p[1-4]\s+)?(incident|ticket)\b/i;
+const CREATE = /\b(open|create|raise|log|file|submit|report|start|make)\b(?:\s+(?:me|us))?\s+(?:a|an|new|another)\b[^.]*?\b(incident|ticket|case)\b|\b(new|raise an?)\s+(?:p[1-5]\s+)?(incident|ticket)\b/i;
 
 /** The incident's subject: a quoted span, else the text after about/for/regarding/re/: */
 function incidentSubject(text: string): string | undefined {
@@ -18,7 +28,7 @@ function incidentSubject(text: string): string | undefined {
   if (q) return q;
   const match = /\b(?:incident|ticket)\b(?:\s+(?:in\s+servicenow|on\s+servicenow))?\s*(?:about|for|regarding|re|on|because|that|saying|:|-)\s*(?:of\s+)?(.+)$/i.exec(text)
     ?? /\b(?:about|regarding|re:)\s+(.+)$/i.exec(text);
-  const subject = cleanPhrase(match?.[1]?.replace(/\b(?:with|at)\s+(?:p|priority\s*)[1-4]\b.*$/i, '').replace(/\s+(?:as|at)\s+(?:a\s+)?p[1-4]\b.*$/i, ''));
+  const subject = cleanPhrase(match?.[1]?.replace(/\b(?:with|at)\s+(?:p|priority\s*)[1-5]\b.*$/i, '').replace(/\s+(?:as|at)\s+(?:a\s+)?p[1-5]\b.*$/i, '').replace(/[,;]\s*(?:p|priority\s*|prio\s*|sev\s*)[1-5]\b.*$/i, ''));
   return subject && !/^(me|it|this|that)$/i.test(subject) ? subject : undefined;
 }
 
@@ -82,7 +92,7 @@ export const serviceNowIntents: readonly Intent[] = [
       const shortDescription = capitalize(subject).slice(0, 160);
       return {
         args: { short_description: shortDescription, ...(priority ?? {}) },
-        title: `Open ${priority ? `a P${priority.urgency} ` : 'an '}incident: ${shortDescription}`,
+        title: `Open ${priority ? `a P${PRIORITY.exec(text)?.[1]} ` : 'an '}incident: ${shortDescription}`,
       };
     },
   },
