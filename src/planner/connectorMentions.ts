@@ -4,7 +4,7 @@ import type { ToolSummary } from './planner.js';
 const CONNECTOR_WORDS: Readonly<Record<string, RegExp>> = {
   servicenow: /\b(servicenow|snow|incidents?|(?<!jira\s)tickets?|INC\d{7}|catalog|service desk)\b/i,
   jira: /\b(jira|bugs?|stor(y|ies)|epics?|sprints?|backlog)\b/i,
-  salesforce: /\b(salesforce|sfdc|(?<!my\s)accounts?|opportunit(y|ies)|opps?|deals?|pipeline|cases?|customers?)\b/i,
+  salesforce: /\b(salesforce|sfdc|(?<!(?:my|okta|my okta)\s)accounts?|opportunit(y|ies)|opps?|deals?|pipeline|cases?|customers?)\b/i,
   okta: /\b(okta|password|mfa|2fa|unlock|locked|groups?|app access|sso)\b/i,
 };
 

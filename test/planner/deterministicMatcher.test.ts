@@ -23,6 +23,13 @@ const table: Record<string, Row[]> = {
     ['please unlock me', 'okta_unlock_my_account', {}],
     ['Okta locked me out after too many tries', 'okta_unlock_my_account', {}],
   ],
+  'okta profile': [
+    ['show my okta profile', 'okta_get_my_profile', {}],
+    ['who am I in okta', 'okta_get_my_profile', {}],
+    ['what is my okta account status', 'okta_get_my_profile', {}],
+    ['is my okta account active?', 'okta_get_my_profile', {}],
+    ['details of my okta account please', 'okta_get_my_profile', {}],
+  ],
   'reset mfa': [
     ['reset my MFA', 'okta_reset_my_mfa', {}],
     ['I lost my phone, reset my 2FA', 'okta_reset_my_mfa', {}],

@@ -77,4 +77,11 @@ export const oktaIntents: readonly Intent[] = [
     detect: has(/\b(which|what|list|show)\b.*\b(apps|applications)\b.*\b(i|me|my)\b|\bmy\s+(okta\s+)?(apps|applications)\b/i),
     extract: () => ({ args: {}, title: 'List your Okta apps' }),
   },
+  {
+    id: 'okta.profile',
+    connector: 'okta',
+    tool: 'get_my_profile',
+    detect: has(/\bmy\s+(?:okta\s+)?(?:profile|account\s+(?:status|details|info))\b|\bwho\s+am\s+i\b|\b(?:status|details)\s+of\s+my\s+okta\s+account\b|\bis\s+my\s+(?:okta\s+)?account\s+(?:active|ok|okay|suspended)\b/i),
+    extract: () => ({ args: {}, title: 'Look up your Okta profile' }),
+  },
 ];
