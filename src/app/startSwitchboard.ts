@@ -12,6 +12,8 @@ import { loadKeyRing, SecretBox } from '../store/crypto/index.js';
 import { createRepositories, syncTenants } from '../store/repositories/index.js';
 import { AccountLinkingService, CredentialBroker, createConnectorDirectory, oauthCallbackHandler } from '../linking/index.js';
 import { createPlanner } from '../planner/createPlanner.js';
+import { BreakerRegistry, DEFAULT_RESILIENCE } from '../models/resilience.js';
+import { createTokenCounter } from '../models/tokenCounter.js';
 import { createWebChannel } from '../channels/web/index.js';
 import { mountHealthRoutes } from '../ops/healthRoutes.js';
 import { mountOpsRoutes, OPS_ADMIN_ROLE } from '../ops/opsRoutes.js';
@@ -103,10 +105,12 @@ export async function startSwitchboard(options: SwitchboardOptions = {}): Promis
     const broker = new CredentialBroker({ accounts: repositories.accounts, providers, logger });
 
     const planners = new Map<string, Planner>();
+    // One tokenizer and one breaker per provider endpoint for the whole process, not per tenant.
+    const models = { tokens: createTokenCounter(), breakers: new BreakerRegistry(DEFAULT_RESILIENCE), env: envSource };
     const plannerFor = (tenant: TenantConfig): Planner => {
       let planner = planners.get(tenant.id);
       if (!planner) {
-        planner = createPlanner({ tenant, kv: infra.kv, prisma: db.prisma, logger });
+        planner = createPlanner({ tenant, models, kv: infra.kv, prisma: db.prisma, logger });
         planners.set(tenant.id, planner);
       }
       return planner;

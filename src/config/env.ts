@@ -30,6 +30,10 @@ export const envSchema = z
     SWITCHBOARD_ENCRYPTION_KEY_ID: optionalString,
     OPENAI_API_KEY: optionalString,
     OPENAI_BASE_URL: optionalUrl,
+    /** Model for the fast tier when the tenant file configures no tiers (gpt-4o-mini by default). */
+    OPENAI_MODEL: optionalString,
+    /** Model for the power tier in that case (OPENAI_MODEL by default). */
+    OPENAI_POWER_MODEL: optionalString,
     SLACK_BOT_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb-').optional()),
     SLACK_SIGNING_SECRET: optionalString,
     SLACK_APP_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().startsWith('xapp-', 'must be an app-level token starting with xapp-').optional()),

@@ -160,7 +160,9 @@ export class RunEngine {
         continue;
       }
       const text = decision.kind === 'answer' ? decision.text : decision.question;
-      await this.setStatus(session, 'responding', { answer: text, routing: { tier: decision.tier, kind: decision.kind } });
+      // Keep the plan's routing decision and reason; add who wrote the reply.
+      const planned = session.run.routing && typeof session.run.routing === 'object' && !Array.isArray(session.run.routing) ? session.run.routing : { tier: decision.tier, reason: 'answered without a plan' };
+      await this.setStatus(session, 'responding', { answer: text, routing: { ...planned, answeredBy: decision.tier, kind: decision.kind } });
       await deps.onBoundary?.('run.before_answer', { runId: run.id });
       return this.complete(session, text, decision.kind === 'answer' ? decision.reducedMode : undefined);
     }
