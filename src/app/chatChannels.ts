@@ -69,7 +69,7 @@ export function createChatChannels(deps: ChatChannelDeps): { channels: ChatChann
       ...(defaultTenantId ? { defaultTenantId } : {}),
       findSlackUser: async (tenantId, userId) => (await repositories.identities.forUser(tenantId, userId, 'slack'))[0]?.externalId ?? null,
     });
-    channels.push({ name: 'slack', summary: `on (${slackSettings.mode}) at ${deps.publicUrl}/slack/events`, directory: slack.directory, start: () => slack.start(), stop: () => slack.stop() });
+    channels.push({ name: 'slack', summary: slackSettings.mode === 'socket' ? 'on (Socket Mode, no public endpoint needed)' : `on (${slackSettings.mode}) at ${deps.publicUrl}/slack/events`, directory: slack.directory, start: () => slack.start(), stop: () => slack.stop() });
   }
 
   const teamsSettings = teamsSettingsFromEnv(deps.envSource);

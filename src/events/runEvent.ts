@@ -61,6 +61,8 @@ export type RunEventBody =
       readonly type: 'approval.decided';
       readonly approvalId: string;
       readonly decision: 'approved' | 'denied' | 'expired';
+      /** When the decision was recorded (the event's own `at` is when it was emitted). */
+      readonly decidedAt?: string;
       readonly decidedBy?: ApproverRef;
       readonly action: string;
     }

@@ -39,7 +39,11 @@ export interface FakeMessage {
   edits: number;
 }
 
-type Failure = { readonly kind: 'ratelimit'; readonly retryAfterSeconds: number } | { readonly kind: 'error'; readonly error: string };
+type Failure =
+  | { readonly kind: 'ratelimit'; readonly retryAfterSeconds: number }
+  | { readonly kind: 'error'; readonly error: string }
+  /** An HTTP-level failure (Slack having a bad moment: 500, 503), not a platform error. */
+  | { readonly kind: 'unavailable'; readonly status: number };
 
 export interface FakeSlackApi {
   readonly url: string;
@@ -59,7 +63,12 @@ export interface FakeSlackApi {
   stop(): Promise<void>;
 }
 
-export async function startFakeSlackApi(options: { teamId?: string; enterpriseId?: string } = {}): Promise<FakeSlackApi> {
+/** Where apps.connections.open sends Socket Mode clients (see fakeSlackSocket.ts). */
+export interface SocketModeEndpoint {
+  openConnection(): string;
+}
+
+export async function startFakeSlackApi(options: { teamId?: string; enterpriseId?: string; socketMode?: SocketModeEndpoint } = {}): Promise<FakeSlackApi> {
   const teamId = options.teamId ?? 'T0SWITCH';
   const botUserId = 'U0BOT';
   const botId = 'B0BOT';
@@ -74,7 +83,7 @@ export async function startFakeSlackApi(options: { teamId?: string; enterpriseId
   const dmChannelOf = (userId: string): string => `D${userId}`;
   const key = (channel: string, ts: string): string => `${channel}/${ts}`;
 
-  const handlers: Record<string, (args: Record<string, unknown>) => Record<string, unknown>> = {
+  const handlers: Record<string, (args: Record<string, unknown>, token: string | undefined) => Record<string, unknown>> = {
     'auth.test': () => ({ url: 'https://switchboard.slack.test/', team: 'Acme', user: 'switchboard', team_id: teamId, user_id: botUserId, bot_id: botId, is_enterprise_install: false, ...(options.enterpriseId ? { enterprise_id: options.enterpriseId } : {}) }),
     'users.info': (args) => {
       const user = users.get(String(args.user));
@@ -139,6 +148,12 @@ export async function startFakeSlackApi(options: { teamId?: string; enterpriseId
     'assistant.threads.setStatus': () => ({}),
     'assistant.threads.setSuggestedPrompts': () => ({}),
     'views.publish': (args) => ({ view: { id: 'V1', ...(typeof args.view === 'object' ? (args.view as object) : {}) } }),
+    // Only app-level tokens (xapp-…) may open Socket Mode connections, as on Slack.
+    'apps.connections.open': (_args, token) => {
+      if (!options.socketMode) return { ok: false, error: 'unknown_method' };
+      if (!token?.startsWith('xapp-')) return { ok: false, error: 'not_allowed_token_type' };
+      return { url: options.socketMode.openConnection() };
+    },
   };
 
   const server: Server = createServer((req, res) => void handle(req, res));
@@ -155,11 +170,14 @@ export async function startFakeSlackApi(options: { teamId?: string; enterpriseId
       body = { ok: false, error: 'ratelimited' };
     } else if (failure?.kind === 'error') {
       body = { ok: false, error: failure.error };
+    } else if (failure?.kind === 'unavailable') {
+      status = failure.status;
+      body = { ok: false, error: 'service_unavailable' };
     } else if (!token && method !== 'oauth.v2.access') {
       body = { ok: false, error: 'not_authed' };
     } else {
       const handler = handlers[method];
-      body = handler ? { ok: true, ...handler(args) } : { ok: false, error: 'unknown_method' };
+      body = handler ? { ok: true, ...handler(args, token) } : { ok: false, error: 'unknown_method' };
     }
     const call: RecordedCall = { method, args, token, at: performance.now(), status };
     recorded.push(call);

@@ -73,7 +73,9 @@ export class ApprovalMessages {
   /** Replaces every approver's copy with the outcome, buttons removed. */
   async settle(event: ApprovalDecided, client: WebClient): Promise<void> {
     const messages = await this.deps.kv.listRange(this.key(event.tenantId, event.approvalId, 'messages'), 0, -1);
-    const outcome = outcomeText(event.decision, event.decidedBy ? escapeMrkdwn(event.decidedBy.displayName) : null, event.at);
+    // Same words as the click handler writes (a mention and the decision's own time), so whichever
+    // of the two edits lands last, the approver's message reads the same.
+    const outcome = outcomeText(event.decision, await this.deciderLabel(event), event.decidedAt ?? event.at);
     const summary = await this.summary(event.tenantId, event.approvalId);
     for (const raw of messages) {
       const posted = postedSchema.safeParse(JSON.parse(raw));
@@ -82,6 +84,12 @@ export class ApprovalMessages {
         .update({ channel: posted.data.channel, ts: posted.data.ts, text: outcome, blocks: approvalDecidedBlocks(summary, outcome) })
         .catch((error: unknown) => this.deps.logger.warn({ err: error, approvalId: event.approvalId }, 'slack approval DM update failed'));
     }
+  }
+
+  private async deciderLabel(event: ApprovalDecided): Promise<string | null> {
+    if (!event.decidedBy) return null;
+    const slackUserId = await this.deps.findSlackUser?.(event.tenantId, event.decidedBy.userId).catch(() => null);
+    return slackUserId ? `<@${slackUserId}>` : escapeMrkdwn(event.decidedBy.displayName);
   }
 
   async summary(tenantId: string, approvalId: string): Promise<ApprovalSummary | null> {

@@ -18,6 +18,7 @@ import { mountOAuthRoutes } from './oauthRoutes.js';
 import { SlackProgressRenderer } from './progressRenderer.js';
 import { HttpAppReceiver } from './receiver.js';
 import type { SlackSettings } from './settings.js';
+import { SlackSocketModeReceiver } from './socketModeReceiver.js';
 import { toSlackLogger } from './slackLogger.js';
 import { installationClients, singleTokenClients, slackClientOptions, type SlackClientProvider } from './webClients.js';
 
@@ -130,7 +131,8 @@ function buildApp(deps: SlackChannelDeps, slackLogger: ReturnType<typeof toSlack
   const { settings } = deps;
   const common: AppOptions = { logger: slackLogger, clientOptions, deferInitialization: true, ignoreSelf: true };
   if (settings.mode === 'socket') {
-    return new App({ ...common, socketMode: true, token: settings.botToken, appToken: settings.appToken });
+    const receiver = new SlackSocketModeReceiver({ appToken: settings.appToken as string, slackLogger, ...(settings.apiUrl ? { apiUrl: settings.apiUrl } : {}) });
+    return new App({ ...common, socketMode: true, receiver, token: settings.botToken });
   }
   const receiver = new HttpAppReceiver({ http: deps.http, path: '/slack/events', signingSecret: settings.signingSecret as string, logger: deps.logger, slackLogger });
   if (settings.mode === 'single') return new App({ ...common, receiver, token: settings.botToken });

@@ -66,17 +66,19 @@ export class EngineApprovalDecider implements ApprovalDecider {
     });
     const decider = await deps.directory.userById(input.tenantId, input.deciderUserId);
     const run = await deps.runs.get(input.tenantId, approval.runId);
+    const decidedAt = (decided.decidedAt ?? new Date()).toISOString();
     if (run) {
       await deps.events.emit(runRefOf(run), {
         type: 'approval.decided',
         approvalId: approval.id,
         decision: status,
+        decidedAt,
         ...(decider ? { decidedBy: { userId: decider.id, displayName: decider.displayName, email: decider.email } } : {}),
         action: approval.action,
       });
     }
     await deps.wake(input.tenantId, approval.runId);
-    return { status: 'decided', decision: status, approvalId: approval.id, action: approval.action, decidedAt: (decided.decidedAt ?? new Date()).toISOString() };
+    return { status: 'decided', decision: status, approvalId: approval.id, action: approval.action, decidedAt };
   }
 
   /** Marks one approval (or every due one of a tenant) expired, tells its run and wakes it. */
