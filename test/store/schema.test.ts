@@ -219,5 +219,7 @@ describe('embedded PGlite', () => {
     } finally {
       await db.close();
     }
-  });
+    // Two PGlite instances initialise and migrate here (WASM, single-threaded): ~15 s alone, several
+    // times that on a busy 2-core CI machine. No timing is asserted.
+  }, 180_000);
 });
