@@ -104,7 +104,12 @@ export class RunEngine {
     });
     if (firstStart) await deps.events.emit(ref, { type: 'run.started', text: initial.input });
     const timeLeft = deadlineAt ? Math.max(1, deadlineAt.getTime() - Date.now()) : undefined;
-    const signal = timeLeft ? AbortSignal.any([leaseSignal, AbortSignal.timeout(timeLeft)]) : leaseSignal;
+    // The wall-time clock is cleared when this attempt ends (AbortSignal.timeout would stay pending for
+    // the rest of the run's wall time, past completion and past a stopped runtime).
+    const wallClock = timeLeft ? new AbortController() : undefined;
+    const wallTimer = wallClock ? setTimeout(() => wallClock.abort(new DOMException('The run reached its wall-time limit.', 'TimeoutError')), timeLeft) : undefined;
+    wallTimer?.unref();
+    const signal = wallClock ? AbortSignal.any([leaseSignal, wallClock.signal]) : leaseSignal;
     const session: RunSession = {
       run: started,
       ref,
@@ -132,6 +137,8 @@ export class RunEngine {
       if (signal.aborted && caps.wallTimeMs) return this.finishBudget(session.run, budgetTimeError(caps.wallTimeMs));
       if (isSwitchboardError(error) && !error.retryable) return this.finishFailed(session.run, error);
       throw error;
+    } finally {
+      clearTimeout(wallTimer);
     }
   }
 

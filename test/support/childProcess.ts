@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, stop } from 'esbuild';
 
 const WORKER = fileURLToPath(new URL('./engineWorker.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -8,14 +8,20 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 let bundled: Promise<string> | undefined;
 
 /**
- * The worker's own sources bundled once per test process (packages stay external and resolve from
+ * The worker's own sources bundled once per test file (packages stay external and resolve from
  * node_modules), so every child starts with plain node instead of transpiling on the fly: children
  * start in a fraction of the time on a 2-core machine.
  */
 export function workerBundle(): Promise<string> {
   bundled ??= (async () => {
     const outfile = `${ROOT}node_modules/.cache/sbtest/engineWorker-${process.pid}.mjs`;
-    await build({ entryPoints: [WORKER], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile, logLevel: 'warning' });
+    try {
+      await build({ entryPoints: [WORKER], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile, logLevel: 'warning' });
+    } finally {
+      // esbuild keeps its service child process running for later calls; every test file loads its own
+      // copy of esbuild, so without this each file that bundles leaves one behind in the jest worker.
+      await stop();
+    }
     return outfile;
   })();
   return bundled;
