@@ -59,6 +59,8 @@ export function registerMessageHandlers(app: App, deps: InboundDeps): void {
       mode: kind === 'dm' ? 'stream' : 'update',
     };
     const text = kind === 'mention' ? stripBotMention(message.text, context.botUserId) : message.text;
+    // Follow the thread before the turn is queued: a quick reply must not race the bookkeeping.
+    if (kind === 'mention') await followThread(deps.kv, tenantId, message.channel, threadTs);
     let result: SubmitResult;
     try {
       result = await deps.gateway.submit(toTurn(tenantId, envelope.data.event_id, workspace, message, address, text, deps.now()));
@@ -74,7 +76,6 @@ export function registerMessageHandlers(app: App, deps: InboundDeps): void {
       return;
     }
     if (result.status === 'accepted') {
-      if (kind === 'mention') await followThread(deps.kv, tenantId, message.channel, threadTs);
       await deps.onAccepted(address, client).catch((error: unknown) => deps.logger.warn({ err: error, runId: result.runId }, 'slack first progress failed'));
     }
   };
