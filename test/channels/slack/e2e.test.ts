@@ -7,26 +7,22 @@
  * approval DM to an approver → the approver's signed block_actions → the approver's message updated
  * in place → the result in ada's thread, with the Okta sandbox showing exactly one password reset.
  */
-import { startFakeSlackApi, type FakeMessage, type FakeSlackApi } from '../../support/fakeSlackApi.js';
+import { startFakeSlackApi, type FakeSlackApi } from '../../support/fakeSlackApi.js';
 import { messageEnvelope, postSlackEvent, postSlackInteraction } from '../../support/slackSigning.js';
 import { eventually, startProduct, type RunningProduct } from '../../app/support/product.js';
 import { clickPayload } from './support/clicks.js';
+import { addDemoPeople, approvalDms, DEMO_TEAM, demoPeople } from './support/demoWorkspace.js';
 
 const SIGNING_SECRET = 'e2e-signing-secret';
-const TEAM = 'T0ACME';
-const people = {
-  ada: { id: 'U0ADA', email: 'ada@acme.test', name: 'Ada Lovelace' },
-  grace: { id: 'U0GRACE', email: 'grace@acme.test', name: 'Grace Hopper' },
-  linus: { id: 'U0LINUS', email: 'linus@acme.test', name: 'Linus Torvalds' },
-  alan: { id: 'U0ALAN', email: 'alan@acme.test', name: 'Alan Turing' },
-} as const;
+const TEAM = DEMO_TEAM;
+const people = demoPeople;
 
 let slack: FakeSlackApi;
 let product: RunningProduct;
 
 beforeAll(async () => {
   slack = await startFakeSlackApi({ teamId: TEAM });
-  for (const person of Object.values(people)) slack.addUser({ ...person, teamId: TEAM });
+  addDemoPeople(slack);
   product = await startProduct({
     env: { SLACK_BOT_TOKEN: 'xoxb-e2e-bot-token', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.url },
   });
@@ -39,14 +35,6 @@ afterAll(async () => {
 
 const events = (): string => `${product.url}/slack/events`;
 
-/** Approval DMs carry Approve/Deny buttons; the approver set for Okta is it-admins + the manager. */
-async function approvalDms(): Promise<FakeMessage[]> {
-  return eventually(async () => {
-    const dms = [people.grace, people.linus].flatMap((p) => slack.messages(slack.dmChannelOf(p.id)))
-      .filter((m) => JSON.stringify(m.blocks).includes('switchboard_approve'));
-    return dms.length > 0 ? dms : undefined;
-  }, 'an approval DM with buttons');
-}
 
 test('DM → plan → approval DM → forged clicks refused → signed approve → one Okta reset → result in thread', async () => {
   const okta = product.app.sandboxes!.okta;
@@ -61,7 +49,7 @@ test('DM → plan → approval DM → forged clicks refused → signed approve �
 
   await slack.waitForCall('assistant.threads.setStatus', (c) => c.args.channel_id === 'D0ADA', 20_000);
   await slack.waitForCall('chat.startStream', (c) => c.args.channel === 'D0ADA', 20_000);
-  const [dm] = await approvalDms();
+  const [dm] = await approvalDms(slack);
   const approverId = dm!.channel === slack.dmChannelOf(people.grace.id) ? people.grace.id : people.linus.id;
   expect(JSON.stringify(dm!.blocks)).toMatch(/Ada Lovelace|U0ADA/);
   expect(okta.state.count('user.account.reset_password', adaOkta.id)).toBe(0);

@@ -16,18 +16,14 @@ import { startFakeSlackSocket, type FakeSlackSocket, type SocketAck } from '../.
 import { messageEnvelope } from '../../support/slackSigning.js';
 import { eventually, startProduct, type RunningProduct } from '../../app/support/product.js';
 import { clickPayload } from './support/clicks.js';
+import { addDemoPeople, approvalDms, DEMO_TEAM, demoPeople } from './support/demoWorkspace.js';
 
-const TEAM = 'T0ACME';
+const TEAM = DEMO_TEAM;
 const BOT_TOKEN = 'xoxb-socket-bot-token';
 const APP_TOKEN = 'xapp-1-A0SWITCH-1-socket-app-token';
 /** Slack redelivers when an ack takes longer than this. */
 const SLACK_ACK_DEADLINE_MS = 3000;
-const people = {
-  ada: { id: 'U0ADA', email: 'ada@acme.test', name: 'Ada Lovelace' },
-  grace: { id: 'U0GRACE', email: 'grace@acme.test', name: 'Grace Hopper' },
-  linus: { id: 'U0LINUS', email: 'linus@acme.test', name: 'Linus Torvalds' },
-  alan: { id: 'U0ALAN', email: 'alan@acme.test', name: 'Alan Turing' },
-} as const;
+const people = demoPeople;
 
 let socket: FakeSlackSocket;
 let slack: FakeSlackApi;
@@ -37,7 +33,7 @@ const ackTimes: { what: string; ms: number }[] = [];
 beforeAll(async () => {
   socket = await startFakeSlackSocket({ appId: 'A0SWITCH' });
   slack = await startFakeSlackApi({ teamId: TEAM, socketMode: socket });
-  for (const person of Object.values(people)) slack.addUser({ ...person, teamId: TEAM });
+  addDemoPeople(slack);
   product = await startProduct({ env: { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: slack.url } });
 });
 
@@ -62,13 +58,6 @@ async function expectAck(delivery: { envelopeId: string; acked: Promise<SocketAc
   return ack;
 }
 
-async function approvalDms(): Promise<FakeMessage[]> {
-  return eventually(async () => {
-    const dms = [people.grace, people.linus].flatMap((p) => slack.messages(slack.dmChannelOf(p.id)))
-      .filter((m) => JSON.stringify(m.blocks).includes('switchboard_approve'));
-    return dms.length > 0 ? dms : undefined;
-  }, 'an approval DM with buttons');
-}
 
 test('connects with the app-level token and mounts no HTTP endpoint for Slack', async () => {
   const [open, ...more] = slack.calls('apps.connections.open');
@@ -96,7 +85,7 @@ test('DM over the socket → acked → plan → approval DM → approve envelope
 
   await slack.waitForCall('assistant.threads.setStatus', (c) => c.args.channel_id === 'D0ADA', 20_000);
   await slack.waitForCall('chat.startStream', (c) => c.args.channel === 'D0ADA', 20_000);
-  const [dm] = await approvalDms();
+  const [dm] = await approvalDms(slack);
   const approverId = dm!.channel === slack.dmChannelOf(people.grace.id) ? people.grace.id : people.linus.id;
   expect(JSON.stringify(dm!.blocks)).toMatch(/Ada Lovelace|U0ADA/);
   expect(okta.state.count('user.account.reset_password', adaOkta.id)).toBe(0);
