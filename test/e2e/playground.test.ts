@@ -46,6 +46,8 @@ test('an employee asks for an Okta password reset, the approver approves, the re
   const run = page.locator('[data-testid=run]').last();
   await run.locator('[data-testid=plan] li', { hasText: 'Reset your Okta password' }).waitFor();
   await run.locator('[data-testid=run-note]', { hasText: 'Waiting for approval' }).waitFor();
+  // The note comes with approval.requested; the status follows with the run's own status event.
+  await run.locator('[data-testid=run-status]', { hasText: 'awaiting approval' }).waitFor();
   await expect(run.locator('[data-testid=run-status]').textContent()).resolves.toBe('awaiting approval');
   // The requester has nothing to approve.
   await expect(page.locator('[data-testid=approval-count]').textContent()).resolves.toBe('0');
