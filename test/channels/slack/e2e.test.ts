@@ -11,7 +11,7 @@ import { startFakeSlackApi, type FakeSlackApi } from '../../support/fakeSlackApi
 import { messageEnvelope, postSlackEvent, postSlackInteraction } from '../../support/slackSigning.js';
 import { eventually, startProduct, type RunningProduct } from '../../app/support/product.js';
 import { clickPayload } from './support/clicks.js';
-import { addDemoPeople, approvalDms, DEMO_TEAM, demoPeople } from './support/demoWorkspace.js';
+import { addDemoPeople, awaitApprovalRequest, DEMO_TEAM, demoPeople } from './support/demoWorkspace.js';
 
 const SIGNING_SECRET = 'e2e-signing-secret';
 const TEAM = DEMO_TEAM;
@@ -47,10 +47,7 @@ test('DM → plan → approval DM → forged clicks refused → signed approve �
   expect(ack.ms).toBeLessThan(3000);
   console.log(`slack e2e: ack in ${ack.ms.toFixed(1)} ms`);
 
-  await slack.waitForCall('assistant.threads.setStatus', (c) => c.args.channel_id === 'D0ADA', 20_000);
-  await slack.waitForCall('chat.startStream', (c) => c.args.channel === 'D0ADA', 20_000);
-  const [dm] = await approvalDms(slack);
-  const approverId = dm!.channel === slack.dmChannelOf(people.grace.id) ? people.grace.id : people.linus.id;
+  const { dm, approverId } = await awaitApprovalRequest(slack, 'D0ADA');
   expect(JSON.stringify(dm!.blocks)).toMatch(/Ada Lovelace|U0ADA/);
   expect(okta.state.count('user.account.reset_password', adaOkta.id)).toBe(0);
 

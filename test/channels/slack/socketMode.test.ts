@@ -16,7 +16,7 @@ import { startFakeSlackSocket, type FakeSlackSocket, type SocketAck } from '../.
 import { messageEnvelope } from '../../support/slackSigning.js';
 import { eventually, startProduct, type RunningProduct } from '../../app/support/product.js';
 import { clickPayload } from './support/clicks.js';
-import { addDemoPeople, approvalDms, DEMO_TEAM, demoPeople } from './support/demoWorkspace.js';
+import { addDemoPeople, awaitApprovalRequest, DEMO_TEAM, demoPeople } from './support/demoWorkspace.js';
 
 const TEAM = DEMO_TEAM;
 const BOT_TOKEN = 'xoxb-socket-bot-token';
@@ -83,10 +83,7 @@ test('DM over the socket → acked → plan → approval DM → approve envelope
   // Events carry no response payload; Bolt acks them before any listener runs.
   expect(ack.message.payload ?? {}).toEqual({});
 
-  await slack.waitForCall('assistant.threads.setStatus', (c) => c.args.channel_id === 'D0ADA', 20_000);
-  await slack.waitForCall('chat.startStream', (c) => c.args.channel === 'D0ADA', 20_000);
-  const [dm] = await approvalDms(slack);
-  const approverId = dm!.channel === slack.dmChannelOf(people.grace.id) ? people.grace.id : people.linus.id;
+  const { dm, approverId } = await awaitApprovalRequest(slack, 'D0ADA');
   expect(JSON.stringify(dm!.blocks)).toMatch(/Ada Lovelace|U0ADA/);
   expect(okta.state.count('user.account.reset_password', adaOkta.id)).toBe(0);
 

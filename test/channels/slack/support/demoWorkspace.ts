@@ -22,3 +22,16 @@ export function approvalDms(slack: FakeSlackApi): Promise<FakeMessage[]> {
     return dms.length > 0 ? dms : undefined;
   }, 'an approval DM with buttons');
 }
+
+/**
+ * After Ada asks for a password reset in her DM: progress started in her thread and an approval DM
+ * reached an approver. Returns that DM and the approver who got it.
+ */
+export async function awaitApprovalRequest(slack: FakeSlackApi, channel: string): Promise<{ dm: FakeMessage; approverId: string }> {
+  await slack.waitForCall('assistant.threads.setStatus', (c) => c.args.channel_id === channel, 20_000);
+  await slack.waitForCall('chat.startStream', (c) => c.args.channel === channel, 20_000);
+  const [dm] = await approvalDms(slack);
+  if (!dm) throw new Error('no approval DM');
+  const approverId = dm.channel === slack.dmChannelOf(demoPeople.grace.id) ? demoPeople.grace.id : demoPeople.linus.id;
+  return { dm, approverId };
+}
