@@ -23,9 +23,9 @@ const planningRequests = [
 let worst = 0;
 for (const request of planningRequests) {
   const selected = selectTools(request, tools, { max: 10 });
-  const assembled = await new ContextWindowManager({ tokens }).assemble({ system: renderSystem(selected, {}), history: [], request, threshold: 6000 });
+  const assembled = await new ContextWindowManager({ tokens }).assemble({ system: renderSystem(selected), history: [], request, threshold: 6000 });
   const total = tokens.countMessages(assembled.messages, [SUBMIT_PLAN_TOOL, ASK_USER_TOOL]);
-  const everything = tokens.countMessages([{ role: 'system', content: renderSystem(tools, {}) }, { role: 'user', content: request }], [SUBMIT_PLAN_TOOL, ASK_USER_TOOL]);
+  const everything = tokens.countMessages([{ role: 'system', content: renderSystem(tools) }, { role: 'user', content: request }], [SUBMIT_PLAN_TOOL, ASK_USER_TOOL]);
   const fullSchemas = tokens.count(JSON.stringify(tools.map((t) => ({ type: 'function', function: { name: t.name, description: t.description, parameters: t.parameters } }))));
   worst = Math.max(worst, total);
   console.log(`planning prompt: ${total} tokens with ${selected.length} selected tools (all ${tools.length} compact: ${everything}; all as JSON schemas: ${fullSchemas}) — "${request.slice(0, 60)}…"`);

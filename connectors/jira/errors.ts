@@ -63,7 +63,7 @@ export class JiraResponseError extends SwitchboardError {
 
 /** The tool could not do what was asked although Jira itself was fine (no such transition, ambiguous user). */
 export class JiraActionError extends SwitchboardError {
-  constructor(code: 'jira_transition_unavailable' | 'jira_user_ambiguous' | 'jira_user_not_found' | 'jira_site_unavailable', message: string, userMessage: string) {
+  constructor(code: 'jira_transition_unavailable' | 'jira_user_ambiguous' | 'jira_user_not_found' | 'jira_site_unavailable' | 'jira_edit_forbidden' | 'jira_priority_unknown', message: string, userMessage: string) {
     super(code, message, { userMessage });
   }
 }

@@ -5,6 +5,9 @@ import { assignIssueTool } from './actions/assignIssue.js';
 import { createIssueTool } from './actions/createIssue.js';
 import { readTools } from './actions/reads.js';
 import { transitionIssueTool } from './actions/transitionIssue.js';
+import { editIssueTool } from './actions/editIssue.js';
+import { listTransitionsTool } from './actions/listTransitions.js';
+import { watchIssueTool } from './actions/watchIssue.js';
 import { jiraOAuth } from './oauth.js';
 
 export const jiraConnector: ConnectorModule = {
@@ -17,6 +20,9 @@ export const jiraConnector: ConnectorModule = {
     addCommentTool(config),
     transitionIssueTool(config),
     assignIssueTool(config),
+    editIssueTool(config),
+    listTransitionsTool(config),
+    watchIssueTool(config),
   ] as ToolDefinition[],
 };
 

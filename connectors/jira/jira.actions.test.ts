@@ -40,10 +40,11 @@ describe('jira tools act as the employee, with Jira deciding what each may do', 
     expect(tools.map((t) => [t.name, t.risk, t.idempotent])).toEqual([
       ['list_my_issues', 'read', true], ['get_issue', 'read', true], ['create_issue', 'write', false],
       ['add_comment', 'write', false], ['transition_issue', 'write', true], ['assign_issue', 'write', true],
+      ['edit_issue', 'write', true], ['list_transitions', 'read', true], ['watch_issue', 'write', true],
     ]);
     for (const tool of tools.filter((t) => !t.idempotent)) expect(tool.reconcile).toBeDefined();
     // Every change says in its own words what happened; of the reads only the single issue does (lists read better as bullets).
-    expect(tools.filter((t) => t.summarize).map((t) => t.name)).toEqual(['get_issue', 'create_issue', 'add_comment', 'transition_issue', 'assign_issue']);
+    expect(tools.filter((t) => t.summarize).map((t) => t.name)).toEqual(['get_issue', 'create_issue', 'add_comment', 'transition_issue', 'assign_issue', 'edit_issue', 'list_transitions', 'watch_issue']);
     expect(jiraTool(config, 'create_issue').describe?.({ project: 'net', summary: 'VPN drops', issue_type: 'Bug' })).toBe('Create a Jira Bug in NET: "VPN drops"');
   });
 

@@ -68,9 +68,9 @@ export class OktaLookupError extends SwitchboardError {
 
 /** Group memberships imported from a directory (APP_GROUP) or built in cannot be changed in Okta. */
 export class OktaGroupNotManageableError extends SwitchboardError {
-  constructor(name: string, type: string) {
+  constructor(name: string, type: string, action: 'add' | 'remove' = 'add') {
     super('okta_group_not_manageable', `group "${name}" is ${type}; memberships are managed outside Okta`, {
-      userMessage: `Membership of "${name}" is managed outside Okta (for example in Active Directory), so I cannot add you. Please ask IT.`,
+      userMessage: `Membership of "${name}" is managed outside Okta (for example in Active Directory), so I cannot ${action === 'add' ? 'add you' : 'remove you from it'}. Please ask IT.`,
     });
   }
 }

@@ -5,6 +5,8 @@ import type { OktaToolDeps } from './actions/common.js';
 import { resetMyMfaTool, resetMyPasswordTool, unlockMyAccountTool } from './actions/lifecycle.js';
 import { listMyAppsTool, listMyGroupsTool } from './actions/listMine.js';
 import { getMyProfileTool } from './actions/profile.js';
+import { leaveGroupTool } from './actions/leaveGroup.js';
+import { listRequestableTool } from './actions/listRequestable.js';
 import { oktaOAuth } from './oauth.js';
 
 export { createOktaOAuth, oktaOAuth, DEFAULT_OKTA_SCOPES } from './oauth.js';
@@ -23,6 +25,8 @@ export function oktaTools(config: ConnectorInstanceConfig, options: { fetch?: ty
     resetMyMfaTool(deps),
     requestGroupMembershipTool(deps),
     requestAppAccessTool(deps),
+    leaveGroupTool(deps),
+    listRequestableTool(deps),
   ];
   // Each definition is typed by its own input/output; the registry deals in the erased form.
   return tools as unknown as readonly ToolDefinition[];

@@ -32,7 +32,7 @@ export function createOktaOAuth(options: { fetch?: typeof fetch } = {}): OAuthPr
     });
   }
 
-  async function identify(config: ConnectorInstanceConfig, accessToken: string, idToken: string | undefined, signal?: AbortSignal): Promise<{ sub: string; login?: string }> {
+  async function identify(config: ConnectorInstanceConfig, accessToken: string, idToken: string | undefined, signal?: AbortSignal): Promise<{ sub: string; login?: string; email?: string }> {
     // The id token came straight from the token endpoint over TLS, so its claims are read without a
     // signature check (OIDC Core 3.1.3.7); userinfo is the fallback when no id token was issued.
     const claims = idToken ? idTokenClaimsSchema.safeParse(decodeJwtPayload(idToken)) : undefined;
@@ -46,7 +46,7 @@ export function createOktaOAuth(options: { fetch?: typeof fetch } = {}): OAuthPr
     return { sub: info.data.sub, ...loginOf(info.data) };
   }
 
-  function toTokenSet(body: z.infer<typeof tokenResponseSchema>, requested: readonly string[], who: { sub: string; login?: string } | undefined, previousRefresh?: string): TokenSet {
+  function toTokenSet(body: z.infer<typeof tokenResponseSchema>, requested: readonly string[], who: { sub: string; login?: string; email?: string } | undefined, previousRefresh?: string): TokenSet {
     const refreshToken = body.refresh_token ?? previousRefresh;
     return {
       accessToken: body.access_token,
@@ -54,7 +54,7 @@ export function createOktaOAuth(options: { fetch?: typeof fetch } = {}): OAuthPr
       ...(body.expires_in ? { expiresAt: new Date(Date.now() + body.expires_in * 1000) } : {}),
       scopes: body.scope ? body.scope.split(' ').filter(Boolean) : [...requested],
       ...(who ? { externalUserId: who.sub } : {}),
-      metadata: who?.login ? { login: who.login } : {},
+      metadata: { ...(who?.login ? { login: who.login } : {}), ...(who?.email ? { email: who.email } : {}) },
     };
   }
 
@@ -135,7 +135,8 @@ function decodeJwtPayload(jwt: string): unknown {
   }
 }
 
-function loginOf(claims: { email?: string | undefined; preferred_username?: string | undefined }): { login?: string } {
+/** The login (preferred_username) and, when the email scope was granted, the email Okta vouches for: what linking verifies. */
+function loginOf(claims: { email?: string | undefined; preferred_username?: string | undefined }): { login?: string; email?: string } {
   const login = claims.preferred_username ?? claims.email;
-  return login ? { login } : {};
+  return { ...(login ? { login } : {}), ...(claims.email ? { email: claims.email } : {}) };
 }

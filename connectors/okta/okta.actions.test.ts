@@ -34,13 +34,13 @@ describe('okta actions as two different employees', () => {
   it('exposes exactly the catalog tools with their risk tiers', () => {
     const tools = oktaConnector.tools(config);
     expect(tools.map((t) => `${t.name}:${t.risk}:${t.idempotent}`).sort()).toEqual([
-      'get_my_profile:read:true', 'list_my_apps:read:true', 'list_my_groups:read:true', 'request_app_access:high:true',
+      'get_my_profile:read:true', 'leave_group:write:true', 'list_my_apps:read:true', 'list_my_groups:read:true', 'list_requestable:read:true', 'request_app_access:high:true',
       'request_group_membership:high:true', 'reset_my_mfa:high:true', 'reset_my_password:high:false', 'unlock_my_account:high:true',
     ]);
     for (const t of tools) if (!t.idempotent || t.risk !== 'read') expect(t.reconcile).toBeDefined();
     // Every change says in its own words what happened; of the reads only the single record does (lists read better as bullets).
     expect(tools.filter((t) => t.summarize).map((t) => t.name).sort()).toEqual([
-      'get_my_profile', 'request_app_access', 'request_group_membership', 'reset_my_mfa', 'reset_my_password', 'unlock_my_account',
+      'get_my_profile', 'leave_group', 'list_requestable', 'request_app_access', 'request_group_membership', 'reset_my_mfa', 'reset_my_password', 'unlock_my_account',
     ]);
     expect(tool('request_group_membership').describe?.({ group: 'VPN Users' })).toBe('Add you to the Okta group "VPN Users"');
   });
@@ -98,6 +98,17 @@ describe('okta actions as two different employees', () => {
     expect(sandbox.state.count('user.account.unlock')).toBe(0);
   });
 
+  it('the unlock precheck reads only: locked out → needed; not locked → not needed, with the answer', async () => {
+    const unlock = tool('unlock_my_account');
+    const events = sandbox.state.events.length;
+    await expect(unlock.precheck!(ctx(ADA), {})).resolves.toEqual({ status: 'needed' });
+    const linus = await unlock.precheck!(ctx(LINUS), {});
+    expect(linus).toEqual({ status: 'not_needed', output: { userId: sandbox.user(LINUS).id, login: LINUS, status: 'ACTIVE', changed: false } });
+    expect(linus.status === 'not_needed' && summaryOf(unlock, linus.output, {})).toBe('Your Okta account “linus@acme.test” was not locked, so nothing changed.');
+    expect(sandbox.state.events.length).toBe(events);
+    expect(sandbox.user(ADA).status).toBe('LOCKED_OUT');
+  });
+
   it('unlock acts only on the requester, and only when locked out', async () => {
     const ada = await runTool(tool('unlock_my_account'), ctx(ADA), {});
     const linus = await runTool(tool('unlock_my_account'), ctx(LINUS), {});
@@ -118,6 +129,9 @@ describe('okta actions as two different employees', () => {
     expect(summaryOf(tool('reset_my_password'), result, {})).toBe('Your Okta password reset has started: Okta emailed you a reset link for “ada@acme.test”.');
     expect(sandbox.user(ADA).status).toBe('RECOVERY');
     expect(sandbox.user(LINUS).status).toBe('ACTIVE');
+    // While the reset is in progress nobody needs to be asked again: the earlier link still works.
+    await expect(tool('reset_my_password').precheck!(ctx(ADA), {})).resolves.toMatchObject({ status: 'not_needed', output: { changed: false, emailSent: false } });
+    await expect(tool('reset_my_password').precheck!(ctx(LINUS), {})).resolves.toEqual({ status: 'needed' });
     const again = await runTool(tool('reset_my_password'), ctx(ADA), {});
     expect(again).toMatchObject({ changed: false, emailSent: false });
     expect(summaryOf(tool('reset_my_password'), again, {}))

@@ -5,6 +5,11 @@ import { createCaseTool } from './actions/createCase.js';
 import { findAccountsTool, findCasesTool, findOpportunitiesTool } from './actions/find.js';
 import { getRecordTool } from './actions/getRecord.js';
 import { updateOpportunityStageTool } from './actions/updateOpportunityStage.js';
+import { closeCaseTool } from './actions/closeCase.js';
+import { commentOnCaseTool } from './actions/commentOnCase.js';
+import { createOpportunityTool } from './actions/createOpportunity.js';
+import { findContactsTool } from './actions/findContacts.js';
+import { updateCaseTool } from './actions/updateCase.js';
 import { salesforceOAuth } from './oauth.js';
 
 export { createSalesforceOAuth, salesforceOAuth, identityOf, tokenSignature } from './oauth.js';
@@ -24,6 +29,11 @@ export function salesforceTools(config: ConnectorInstanceConfig, options: { fetc
     getRecordTool(deps),
     createCaseTool(deps),
     updateOpportunityStageTool(deps),
+    updateCaseTool(deps),
+    commentOnCaseTool(deps),
+    closeCaseTool(deps),
+    createOpportunityTool(deps),
+    findContactsTool(deps),
   ];
   // Each definition is typed by its own input/output; the registry deals in the erased form.
   return tools as unknown as readonly ToolDefinition[];

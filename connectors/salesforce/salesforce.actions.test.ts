@@ -63,10 +63,11 @@ describe('linking', () => {
     expect(tools().map((t) => [t.name, t.risk, t.idempotent])).toEqual([
       ['find_accounts', 'read', true], ['find_opportunities', 'read', true], ['find_cases', 'read', true],
       ['get_record', 'read', true], ['create_case', 'write', true], ['update_opportunity_stage', 'write', true],
+      ['update_case', 'write', true], ['comment_on_case', 'write', false], ['close_case', 'write', true], ['create_opportunity', 'write', true], ['find_contacts', 'read', true],
     ]);
     expect(toolByName(tools(), 'create_case').reconcile).toBeDefined();
     // Every change says in its own words what happened; of the reads only the single record does (lists read better as bullets).
-    expect(tools().filter((t) => t.summarize).map((t) => t.name)).toEqual(['get_record', 'create_case', 'update_opportunity_stage']);
+    expect(tools().filter((t) => t.summarize).map((t) => t.name)).toEqual(['get_record', 'create_case', 'update_opportunity_stage', 'update_case', 'comment_on_case', 'close_case', 'create_opportunity', 'find_contacts']);
     expect(toolByName(tools(), 'update_opportunity_stage').describe?.({ opportunity: 'Globex', stage: 'Closed Won' })).toBe('Move Salesforce opportunity "Globex" to stage "Closed Won"');
   });
 });

@@ -52,8 +52,8 @@ export class ServiceNowResponseError extends SwitchboardError {
 
 /** The employee named a catalog item, incident or choice that does not exist (or matches several). */
 export class ServiceNowLookupError extends SwitchboardError {
-  constructor(kind: 'catalog_item' | 'incident' | 'close_code', name: string, candidates: readonly string[] = [], ambiguous = false) {
-    const label = kind === 'catalog_item' ? 'catalog item' : kind === 'close_code' ? 'resolution code' : 'incident';
+  constructor(kind: 'catalog_item' | 'incident' | 'close_code' | 'assignment_group', name: string, candidates: readonly string[] = [], ambiguous = false) {
+    const label = kind === 'catalog_item' ? 'catalog item' : kind === 'close_code' ? 'resolution code' : kind === 'assignment_group' ? 'assignment group' : 'incident';
     super(ambiguous ? `servicenow_${kind}_ambiguous` : `servicenow_${kind}_not_found`, `${label} "${name}" ${ambiguous ? 'is ambiguous' : 'not found'}`, {
       userMessage: ambiguous
         ? `More than one ServiceNow ${label} matches "${name}": ${candidates.join(', ')}. Which one did you mean?`
@@ -74,6 +74,13 @@ export class ServiceNowUnverifiedWriteError extends SwitchboardError {
     super('servicenow_write_unverified', `${what} may already exist without an idempotency marker`, {
       userMessage: `I may already have ${what}, but could not confirm it. Please check your ServiceNow requests before asking again.`,
     });
+  }
+}
+
+/** The record is in a state that does not allow the change (a closed incident cannot be reopened). */
+export class ServiceNowStateError extends SwitchboardError {
+  constructor(code: 'servicenow_incident_closed', message: string, userMessage: string) {
+    super(code, message, { userMessage });
   }
 }
 

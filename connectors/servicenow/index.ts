@@ -7,6 +7,10 @@ import { createIncidentTool } from './actions/createIncident.js';
 import { orderCatalogItemTool } from './actions/orderCatalogItem.js';
 import { getIncidentTool, listMyIncidentsTool } from './actions/readIncidents.js';
 import { resolveIncidentTool } from './actions/resolveIncident.js';
+import { listMyRequestsTool } from './actions/listMyRequests.js';
+import { reopenIncidentTool } from './actions/reopenIncident.js';
+import { searchKnowledgeTool } from './actions/searchKnowledge.js';
+import { updateIncidentTool } from './actions/updateIncident.js';
 import { servicenowOAuth } from './oauth.js';
 
 export { createServiceNowOAuth, servicenowOAuth, DEFAULT_SERVICENOW_SCOPES } from './oauth.js';
@@ -24,6 +28,10 @@ export function servicenowTools(config: ConnectorInstanceConfig, options: { fetc
     resolveIncidentTool(deps),
     searchCatalogTool(deps),
     orderCatalogItemTool(deps),
+    updateIncidentTool(deps),
+    reopenIncidentTool(deps),
+    listMyRequestsTool(deps),
+    searchKnowledgeTool(deps),
   ];
   // Each definition is typed by its own input/output; the registry deals in the erased form.
   return tools as unknown as readonly ToolDefinition[];

@@ -9,6 +9,7 @@ const sampleArgs: Record<string, unknown> = {
   list_my_incidents: {}, get_incident: { number: 'INC0010001' }, create_incident: { short_description: 'VPN drops', urgency: 2, impact: 2 },
   add_comment: { number: 'INC0010001', comment: 'Still broken' }, resolve_incident: { number: 'INC0010001', close_notes: 'Fixed it' },
   search_catalog: { query: 'laptop' }, order_catalog_item: { item: 'Standard Laptop' },
+  update_incident: { number: 'INC0010001', priority: 2 }, reopen_incident: { number: 'INC0010003', reason: 'Broken again' }, list_my_requests: {}, search_knowledge: { query: 'vpn' },
 };
 
 /** Every tool, run as ada (employee) and linus (itil + admin) through accounts linked by OAuth. */
@@ -36,10 +37,11 @@ describe('servicenow actions as two employees', () => {
     expect(tools.map((t) => [t.name, t.risk, t.idempotent])).toEqual([
       ['list_my_incidents', 'read', true], ['get_incident', 'read', true], ['create_incident', 'write', false], ['add_comment', 'write', false],
       ['resolve_incident', 'write', true], ['search_catalog', 'read', true], ['order_catalog_item', 'write', false],
+      ['update_incident', 'write', false], ['reopen_incident', 'write', true], ['list_my_requests', 'read', true], ['search_knowledge', 'read', true],
     ]);
     for (const t of tools) if (!t.idempotent) expect(t.reconcile).toBeDefined();
     // Every change says in its own words what happened; of the reads only the single record does (lists read better as bullets).
-    expect(tools.filter((t) => t.summarize).map((t) => t.name)).toEqual(['get_incident', 'create_incident', 'add_comment', 'resolve_incident', 'order_catalog_item']);
+    expect(tools.filter((t) => t.summarize).map((t) => t.name)).toEqual(['get_incident', 'create_incident', 'add_comment', 'resolve_incident', 'order_catalog_item', 'update_incident', 'reopen_incident', 'list_my_requests', 'search_knowledge']);
   });
 
   it('every input schema converts to a plain JSON Schema object for the model', () => {

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
 import { mulberry32 } from './sandbox/random.js';
 
 /**
@@ -48,6 +49,12 @@ export interface FaultSettings {
   latencyMs: number;
   /** The next N requests are answered with the sandbox's rate-limit response. */
   rateLimitBurst: number;
+  /** Share of writes (POST/PUT/PATCH/DELETE, 0..1) that are applied but whose response is lost (the connection is dropped). */
+  lostWriteRate: number;
+  /** Share of writes (0..1) that are applied but answered only after `lateWriteMs`. */
+  lateWriteRate: number;
+  /** How late a late write's response is. */
+  lateWriteMs: number;
   /** Only requests whose path starts with this prefix are affected (OAuth endpoints excluded by default). */
   pathPrefix?: string;
 }
@@ -62,6 +69,22 @@ export interface SandboxServerOptions {
   readonly seed?: number;
 }
 
+const ADMIN_PREFIX = '/__sandbox';
+const WRITE_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const NO_FAULTS: FaultSettings = { errorRate: 0, latencyMs: 0, rateLimitBurst: 0, lostWriteRate: 0, lateWriteRate: 0, lateWriteMs: 0 };
+
+const rate = z.number().min(0).max(1);
+/** What PUT /__sandbox/faults accepts (every field optional; `pathPrefix: null` clears it). */
+const faultSettingsSchema = z.object({
+  errorRate: rate.optional(),
+  latencyMs: z.number().int().min(0).max(120_000).optional(),
+  rateLimitBurst: z.number().int().min(0).max(10_000).optional(),
+  lostWriteRate: rate.optional(),
+  lateWriteRate: rate.optional(),
+  lateWriteMs: z.number().int().min(0).max(120_000).optional(),
+  pathPrefix: z.string().startsWith('/').max(200).nullable().optional(),
+}).strict();
+
 interface Route {
   readonly method: string;
   readonly pattern: RegExp;
@@ -70,7 +93,7 @@ interface Route {
 }
 
 export class SandboxServer {
-  readonly faults: FaultSettings = { errorRate: 0, latencyMs: 0, rateLimitBurst: 0 };
+  readonly faults: FaultSettings = { ...NO_FAULTS };
   /** Every request received, for tests that check what the client sent. */
   readonly requests: { method: string; path: string; headers: IncomingMessage['headers']; body: unknown }[] = [];
   /** Every request with the response it got, for contract tests against the vendor's OpenAPI document. */
@@ -100,7 +123,34 @@ export class SandboxServer {
   }
 
   resetFaults(): void {
-    Object.assign(this.faults, { errorRate: 0, latencyMs: 0, rateLimitBurst: 0, pathPrefix: undefined });
+    Object.assign(this.faults, { ...NO_FAULTS, pathPrefix: undefined });
+  }
+
+  /**
+   * The admin surface (embedded default or SANDBOX_ADMIN=true only): GET/PUT/DELETE
+   * /__sandbox/faults reads, changes or resets the fault knobs; GET /__sandbox/records lists the
+   * record collections and GET /__sandbox/records/:collection returns one (read-only). `faultsOf`
+   * is the server whose knobs these are (Salesforce: the instance host behind the login host).
+   */
+  enableAdmin(collections: () => Readonly<Record<string, readonly unknown[]>>, faultsOf: SandboxServer = this): this {
+    this.route('GET', `${ADMIN_PREFIX}/faults`, () => ({ status: 200, body: faultsOf.faults }));
+    this.route('PUT', `${ADMIN_PREFIX}/faults`, (req) => {
+      const parsed = faultSettingsSchema.safeParse(req.body ?? {});
+      if (!parsed.success) return { status: 400, body: { error: parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') } };
+      const { pathPrefix, ...rest } = parsed.data;
+      faultsOf.setFaults({ ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)), ...(pathPrefix !== undefined ? { pathPrefix: pathPrefix ?? undefined } : {}) });
+      return { status: 200, body: faultsOf.faults };
+    });
+    this.route('DELETE', `${ADMIN_PREFIX}/faults`, () => {
+      faultsOf.resetFaults();
+      return { status: 200, body: faultsOf.faults };
+    });
+    this.route('GET', `${ADMIN_PREFIX}/records`, () => ({ status: 200, body: Object.fromEntries(Object.entries(collections()).map(([name, rows]) => [name, rows.length])) }));
+    this.route('GET', `${ADMIN_PREFIX}/records/:collection`, (req) => {
+      const rows = collections()[req.params['collection'] ?? ''];
+      return rows ? { status: 200, body: rows } : { status: 404, body: { error: `no collection ${req.params['collection'] ?? ''}` } };
+    });
+    return this;
   }
 
   get url(): string {
@@ -141,7 +191,8 @@ export class SandboxServer {
         this.exchanges.push({ method, path: url.pathname, query: url.search, requestBody: body, status: response.status, responseHeaders: response.headers ?? {}, responseBody: response.body, faultInjected: response === faulted });
         send(res, response);
       };
-      const faulted: SandboxResponse | undefined = await this.injectFault(url.pathname);
+      const admin = url.pathname.startsWith(ADMIN_PREFIX);
+      const faulted: SandboxResponse | undefined = admin ? undefined : await this.injectFault(url.pathname);
       if (faulted) return record(faulted);
 
       for (const route of this.routes) {
@@ -151,6 +202,11 @@ export class SandboxServer {
         const params: Record<string, string> = {};
         route.keys.forEach((key, i) => (params[key] = decodeURIComponent(match[i + 1] ?? '')));
         const response = await route.handler({ method, path: url.pathname, params, query: url.searchParams, headers: req.headers, body, rawBody, url });
+        if (!admin && WRITE_METHODS.has(method) && this.faultApplies(url.pathname)) {
+          // The write is applied; only its answer goes missing or comes late (a proxy timeout, a dropped connection).
+          if (this.faults.lostWriteRate > 0 && this.random() < this.faults.lostWriteRate) return void res.socket?.destroy();
+          if (this.faults.lateWriteRate > 0 && this.random() < this.faults.lateWriteRate) await new Promise((resolve) => setTimeout(resolve, this.faults.lateWriteMs));
+        }
         return record(response);
       }
       record({ status: 404, body: { error: `no route for ${method} ${url.pathname}` } });
@@ -159,10 +215,14 @@ export class SandboxServer {
     }
   }
 
+  private faultApplies(path: string): boolean {
+    const { pathPrefix } = this.faults;
+    return pathPrefix ? path.startsWith(pathPrefix) : !/oauth|token|authorize/i.test(path);
+  }
+
   private async injectFault(path: string): Promise<SandboxResponse | undefined> {
-    const { errorRate, latencyMs, rateLimitBurst, pathPrefix } = this.faults;
-    const applies = pathPrefix ? path.startsWith(pathPrefix) : !/oauth|token|authorize/i.test(path);
-    if (!applies) return undefined;
+    const { errorRate, latencyMs, rateLimitBurst } = this.faults;
+    if (!this.faultApplies(path)) return undefined;
     if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
     if (rateLimitBurst > 0) {
       this.faults.rateLimitBurst -= 1;

@@ -1,6 +1,8 @@
 /** The one tidy block `npm start` prints: what runs where, and how to reach it. */
 export interface BannerFacts {
   readonly url: string;
+  /** "embedded (…)" or "deployed (DATABASE_URL, …)": which doors are open follows from it. */
+  readonly posture: string;
   readonly database: string;
   readonly cache: string;
   readonly queue: string;
@@ -10,20 +12,20 @@ export interface BannerFacts {
   readonly autolink?: string;
   readonly slack: string;
   readonly teams: string;
-  readonly playground: boolean;
-  readonly adminPassword?: { readonly value: string; readonly generated: boolean };
-  readonly adminEmails: readonly string[];
+  readonly playground: 'demo' | 'signed-in' | 'off';
+  /** How each tenant's administrators sign in to /ops (SSO, break-glass), one line per tenant. */
+  readonly signIn: readonly string[];
   readonly startupMs: number;
 }
 
 export function renderBanner(facts: BannerFacts): string {
   const rows: [string, string][] = [];
-  if (facts.playground) rows.push(['Playground', facts.url]);
+  rows.push(['Posture', facts.posture]);
+  if (facts.playground === 'demo') rows.push(['Playground', facts.url]);
+  else if (facts.playground === 'signed-in') rows.push(['Playground', `${facts.url}  (acts only as the signed-in person)`]);
+  else rows.push(['Playground', 'off (set PLAYGROUND=true to serve it to signed-in people)']);
   rows.push(['Operations', `${facts.url}/ops`]);
-  if (facts.adminPassword) {
-    rows.push(['  sign in as', facts.adminEmails.join(', ') || '(no user with the admin role)']);
-    rows.push(['  password', facts.adminPassword.generated ? `${facts.adminPassword.value}  (generated for this run; set ADMIN_PASSWORD to fix it)` : '(ADMIN_PASSWORD)']);
-  }
+  for (const line of facts.signIn) rows.push(['  sign in', line]);
   rows.push(['Health', `${facts.url}/healthz  ${facts.url}/readyz  ${facts.url}/metrics`]);
   rows.push(['Database', facts.database]);
   rows.push(['Cache', facts.cache]);

@@ -13,7 +13,8 @@ export interface AutolinkSummary {
 /**
  * Sandbox mode only: runs the real OAuth authorization-code + PKCE flow against each sandbox for
  * every demo person, consenting with `login_hint` the way the sandboxes allow, so what gets stored is
- * a real sandbox grant obtained exactly as a browser would. Accounts already linked are left alone.
+ * a real sandbox grant obtained exactly as a browser would, verified against the person like any
+ * link. Accounts already linked (and verified) are left alone.
  */
 export async function autolinkDemoAccounts(input: {
   tenants: readonly TenantConfig[];
@@ -33,13 +34,17 @@ export async function autolinkDemoAccounts(input: {
     // One person's four links in sequence, people in parallel: PGlite serializes anyway, Postgres need not.
     await Promise.all(users.map(async (user) => {
       for (const connector of sandboxConnectors) {
-        if (await input.repositories.accounts.find(tenant.id, user.id, connector.id)) {
+        const existing = await input.repositories.accounts.find(tenant.id, user.id, connector.id);
+        if (existing && existing.status === 'active' && existing.tokens.metadata['verified_as']) {
           alreadyLinked += 1;
           continue;
         }
         try {
-          const { url } = await input.linking.startLink({ tenantId: tenant.id, userId: user.id, connectorId: connector.id });
-          const authorize = new URL(url);
+          // The same three legs a browser takes: open the link (binds it to this "browser"), consent
+          // at the sandbox, come back with the browser's verifier; the identity check applies as usual.
+          const { state } = await input.linking.startLink({ tenantId: tenant.id, userId: user.id, connectorId: connector.id });
+          const opened = await input.linking.openLink({ state });
+          const authorize = new URL(opened.authorizeUrl);
           authorize.searchParams.set('login_hint', user.email);
           const response = await fetchImpl(authorize, { redirect: 'manual' });
           const location = response.headers.get('location');
@@ -47,9 +52,8 @@ export async function autolinkDemoAccounts(input: {
           if (response.status < 300 || response.status >= 400 || !location) throw new Error(`authorize answered ${response.status} without a redirect`);
           const callback = new URL(location);
           const code = callback.searchParams.get('code');
-          const state = callback.searchParams.get('state');
-          if (!code || !state) throw new Error(`authorize redirected without a code (${callback.searchParams.get('error') ?? 'no error given'})`);
-          await input.linking.completeLink({ state, code, connectorId: connector.id });
+          if (!code || callback.searchParams.get('state') !== state) throw new Error(`authorize redirected without a code (${callback.searchParams.get('error') ?? 'no error given'})`);
+          await input.linking.completeLink({ state, code, browserVerifier: opened.browserVerifier, connectorId: connector.id });
           linked += 1;
         } catch (error) {
           failed += 1;

@@ -11,7 +11,7 @@ import type { CredentialAccessor } from '../tools/credentials.js';
 import type { CredentialsForInput, LinkUrlInput } from '../engine/settings.js';
 import type { Planner } from '../planner/planner.js';
 import type { ConnectorInstanceConfig } from '../tools/connector.js';
-import { createEngineRuntime } from '../engine/runtime.js';
+import { createEngineRuntime, type LiveToolSource } from '../engine/runtime.js';
 
 export interface RuntimeInput {
   readonly db: Database;
@@ -27,6 +27,8 @@ export interface RuntimeInput {
   readonly workers: number;
   /** Channel profile lookups the gateway uses to match a new platform user by email. */
   readonly directories: Partial<Record<'slack' | 'teams' | 'web', PlatformDirectory>>;
+  /** Tenant MCP servers' tools, discovered while running. */
+  readonly liveTools?: LiveToolSource;
 }
 
 /** The engine as the composition root uses it. */
@@ -57,6 +59,7 @@ export async function createRuntime(input: RuntimeInput): Promise<Runtime> {
     logger: input.logger,
     metrics: input.metrics,
     workers: input.workers,
+    ...(input.liveTools ? { liveTools: input.liveTools } : {}),
   });
   return {
     gateway: runtime.gateway,

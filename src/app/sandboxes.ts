@@ -21,7 +21,7 @@ export const SANDBOX_ORDER: readonly ConnectorKind[] = ['servicenow', 'jira', 's
  * `portsStart` 0 asks the OS for free ports (tests); otherwise servicenow, jira, salesforce and okta
  * take portsStart .. portsStart+3 so bookmarked sandbox URLs stay stable between runs.
  */
-export async function startSandboxes(options: { portsStart: number; seed?: number }): Promise<Sandboxes> {
+export async function startSandboxes(options: { portsStart: number; seed?: number; /** Fault knobs and record views over HTTP (embedded default or SANDBOX_ADMIN=true). */ admin?: boolean }): Promise<Sandboxes> {
   const port = (i: number): number => (options.portsStart === 0 ? 0 : options.portsStart + i);
   const seed = options.seed ?? 42;
   const started: { stop(): Promise<void> }[] = [];
@@ -40,10 +40,11 @@ export async function startSandboxes(options: { portsStart: number; seed?: numbe
       );
     }
   };
-  const servicenow = await track('servicenow', () => startServiceNowSandbox({ port: port(0), seed }));
-  const jira = await track('jira', () => startJiraSandbox({ port: port(1), seed }));
-  const salesforce = await track('salesforce', () => startSalesforceSandbox({ port: port(2), seed }));
-  const okta = await track('okta', () => startOktaSandbox({ port: port(3), seed }));
+  const admin = options.admin ?? false;
+  const servicenow = await track('servicenow', () => startServiceNowSandbox({ port: port(0), seed, admin }));
+  const jira = await track('jira', () => startJiraSandbox({ port: port(1), seed, admin }));
+  const salesforce = await track('salesforce', () => startSalesforceSandbox({ port: port(2), seed, admin }));
+  const okta = await track('okta', () => startOktaSandbox({ port: port(3), seed, admin }));
   return {
     servicenow, jira, salesforce, okta,
     urls: { servicenow: servicenow.url, jira: jira.url, salesforce: salesforce.url, okta: okta.url },

@@ -18,12 +18,22 @@ export const envSchema = z
   .object({
     NODE_ENV: z.preprocess((v) => (v === '' || v === undefined ? 'development' : v), z.enum(['development', 'test', 'production'])),
     PORT: intWithDefault(3000, 0, 65535),
+    /** Bind address; unset = 127.0.0.1 in the embedded posture, every interface when deployed (src/config/posture.ts). */
+    HOST: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^[0-9A-Za-z.:[\]-]+$/, 'must be an IP address or host name such as 0.0.0.0').optional()),
+    /** embedded | deployed; unset = derived from the environment (src/config/posture.ts). */
+    SWITCHBOARD_POSTURE: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['embedded', 'deployed'], { error: 'must be embedded or deployed' }).optional()),
+    /** The web playground; unset = on in the embedded posture, off when deployed (where it acts only as the signed-in person). */
+    PLAYGROUND: z.preprocess((v) => (v === '' ? undefined : v), z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((s) => s === 'true' || s === '1')]).optional()),
     /** Where browsers and chat platforms reach this process (OAuth redirect URIs, Teams/Slack links). */
     PUBLIC_URL: optionalUrl,
     LOG_LEVEL: z.preprocess((v) => (v === '' || v === undefined ? 'info' : v), z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
     LOG_PRETTY: flag(false),
     DATABASE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional()),
     REDIS_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional()),
+    /** Prepended to every Redis key and pub/sub channel, so deployments sharing one Redis server never see each other's data or run events. */
+    REDIS_PREFIX: z.preprocess((v) => (v === '' || v === undefined ? 'sb:' : v), z.string().regex(/^[A-Za-z0-9_.:{}-]{1,64}$/, 'must be 1-64 letters, digits or _.:{}- such as "acme-prod:"')),
+    /** Expose the sandboxes' fault knobs and read-only record views over HTTP outside the embedded default (never for real systems). */
+    SANDBOX_ADMIN: z.preprocess((v) => (v === '' ? undefined : v), z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((s) => s === 'true' || s === '1')]).optional()),
     DATA_DIR: z.preprocess((v) => (v === '' || v === undefined ? './.data' : v), z.string()),
     TENANTS_FILE: optionalString,
     SWITCHBOARD_ENCRYPTION_KEYS: optionalString,
@@ -49,7 +59,8 @@ export const envSchema = z
     /** Entra authority for the bot's token requests (sovereign clouds); the SDK's public-cloud default otherwise. */
     MICROSOFT_APP_AUTHORITY: optionalUrl,
     MICROSOFT_APP_TYPE: z.preprocess((v) => (v === '' || v === undefined ? 'MultiTenant' : v), z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'])),
-    ADMIN_PASSWORD: optionalString,
+    /** Bearer token for GET /metrics; without it /metrics answers loopback callers in the embedded posture only. */
+    METRICS_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(16, 'must be at least 16 characters').optional()),
     WORKERS_PER_PROCESS: intWithDefault(4, 1, 256),
     SANDBOX_PORTS_START: intWithDefault(4101, 1024, 65000),
     /** Link demo users' sandbox accounts automatically at startup (sandbox mode only). */
@@ -70,9 +81,9 @@ export const envSchema = z
       issue('SWITCHBOARD_ENCRYPTION_KEY_ID', 'is set but SWITCHBOARD_ENCRYPTION_KEYS is not');
     }
     if (env.NODE_ENV === 'production') {
+      if (env.SWITCHBOARD_POSTURE === 'embedded') issue('SWITCHBOARD_POSTURE', 'cannot be embedded in production (the embedded posture lets anyone act as any demo person)');
       if (env.SWITCHBOARD_ENCRYPTION_KEYS === undefined) issue('SWITCHBOARD_ENCRYPTION_KEYS', 'is required in production (format kid:base64-32-byte-key)');
       if (env.PUBLIC_URL === undefined) issue('PUBLIC_URL', 'is required in production (OAuth redirect URIs are built from it)');
-      if (env.ADMIN_PASSWORD === undefined) issue('ADMIN_PASSWORD', 'is required in production (it protects the operations view)');
     }
     if (env.SLACK_BOT_TOKEN !== undefined && env.SLACK_SIGNING_SECRET === undefined && env.SLACK_APP_TOKEN === undefined) {
       issue('SLACK_SIGNING_SECRET', 'is required with SLACK_BOT_TOKEN (or set SLACK_APP_TOKEN for Socket Mode)');

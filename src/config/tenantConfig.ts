@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CONNECTOR_KINDS } from '../tools/connector.js';
+import { mcpServerSchema } from '../mcp/mcpServerConfig.js';
 
 /** Dollars in config, integer micro-dollars everywhere else ($0.001 = 1,000 micros). */
 const usd = z.number().nonnegative().transform((dollars) => Math.round(dollars * 1_000_000));
@@ -65,6 +66,11 @@ const userSeedSchema = z.object({
   /** Platform identities known up front (otherwise matched by email on first contact). */
   slackUserId: z.string().optional(),
   teamsObjectId: z.string().optional(),
+  /**
+   * The employee's own account per connector id where it is not their email (`{ jira: "ada.l@corp.example" }`):
+   * an account link is accepted only for this account (email, login, username or id in that system).
+   */
+  accounts: z.record(z.string(), z.string().min(1).max(200)).optional(),
 });
 
 const customToolSchema = z.object({
@@ -78,12 +84,52 @@ const customToolSchema = z.object({
   risk: z.enum(['read', 'write', 'high']),
 });
 
+/** Single sign-on to the operations view (and the playground when deployed) with the tenant's own IdP. */
+const ssoSchema = z.object({
+  /** "sandbox" is the local Okta sandbox (never in production); otherwise the IdP's OpenID Connect issuer URL. */
+  issuer: z.union([z.literal('sandbox'), z.string().url()]),
+  clientId: z.string().min(1),
+  /** Name of the environment variable holding the client secret; without one the client is public (PKCE only). */
+  clientSecretEnv: z.string().min(1).optional(),
+  scopes: z.array(z.string()).default(['openid', 'email', 'profile']),
+  /** Members of any of these IdP groups get the admin role for their session, on top of the tenants file's roles. */
+  adminGroups: z.array(z.string()).default([]),
+  /** The ID-token claim listing the person's groups. */
+  groupsClaim: z.string().min(1).default('groups'),
+  /** Shown on the sign-in button ("Sign in with …"). */
+  displayName: z.string().min(1).optional(),
+});
+
+/** A local login for when the IdP is down: one account, its scrypt hash in an environment variable (`npm run hash-password`). */
+const breakGlassSchema = z.object({
+  email: z.string().email(),
+  passwordHashEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'),
+});
+
+/**
+ * SCIM 2.0 provisioning from the company's IdP (Okta, Entra ID) at /scim/v2. The bearer token is
+ * never in the file: `tokenHashEnv` names an environment variable holding `sha256:<hex>` of it
+ * (`npm run -s scim-token` mints one). Unset or empty, SCIM is off for the tenant.
+ */
+const scimSchema = z.object({
+  tokenHashEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'),
+  /** IdP groups (by display name, case-insensitive) whose members get these roles and approver groups. */
+  groupMappings: z
+    .array(z.object({ group: z.string().min(1), roles: z.array(z.string().min(1)).default([]), approverGroups: z.array(z.string().min(1)).default([]) }))
+    .default([]),
+});
+
 export const tenantSchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,40}$/),
   name: z.string().min(1),
   slack: z.object({ teamIds: z.array(z.string()).default([]), enterpriseIds: z.array(z.string()).default([]) }).default({ teamIds: [], enterpriseIds: [] }),
   teams: z.object({ entraTenantIds: z.array(z.string()).default([]) }).default({ entraTenantIds: [] }),
   users: z.array(userSeedSchema).default([]),
+  sso: ssoSchema.optional(),
+  breakGlass: breakGlassSchema.optional(),
+  scim: scimSchema.optional(),
+  /** Who administers Switchboard in the company, named to people it does not know ("Maria in IT, it-help@acme.test"). */
+  adminContact: z.string().min(1).max(200).optional(),
   connectors: z.array(connectorSchema).default([]),
   approverGroups: z.record(z.string(), z.array(z.string().email())).default({}),
   approvalPolicy: z
@@ -92,8 +138,14 @@ export const tenantSchema = z.object({
       /** Used when no rule matches a high-risk tool. */
       defaultHighRiskApprovers: z.array(z.string()).default(['manager']),
       expiresAfterMinutes: z.number().int().positive().default(24 * 60),
+      /** Approvers who have not decided after this long get one reminder (off when unset). */
+      remindAfterMinutes: z.number().int().positive().optional(),
+      /** Still undecided after this long, the request also goes to `escalateTo` (off when unset). */
+      escalateAfterMinutes: z.number().int().positive().optional(),
+      /** Fallback approver groups (or "manager") for escalation. */
+      escalateTo: z.array(z.string()).default([]),
     })
-    .default({ rules: [], defaultHighRiskApprovers: ['manager'], expiresAfterMinutes: 1440 }),
+    .default({ rules: [], defaultHighRiskApprovers: ['manager'], expiresAfterMinutes: 1440, escalateTo: [] }),
   budgets: z
     .object({
       perRequest: capsSchema.default({}),
@@ -113,11 +165,16 @@ export const tenantSchema = z.object({
     })
     .default({ compressionThreshold: 6000 }),
   customTools: z.array(customToolSchema).default([]),
+  /** Tenant MCP servers whose tools join the registry as `<id>_<tool>` (src/mcp). */
+  mcpServers: z.array(mcpServerSchema).default([]),
 });
 
 export const tenantsFileSchema = z.object({ tenants: z.array(tenantSchema).min(1) });
 
 export type TenantConfig = z.infer<typeof tenantSchema>;
+export type TenantSsoConfig = z.infer<typeof ssoSchema>;
+export type TenantScimConfig = z.infer<typeof scimSchema>;
+export type TenantBreakGlassConfig = z.infer<typeof breakGlassSchema>;
 export type TenantConnectorConfig = z.infer<typeof connectorSchema>;
 export type ModelTierConfig = z.infer<typeof modelTierSchema>;
 export type BudgetCaps = z.infer<typeof capsSchema>;

@@ -58,6 +58,11 @@ function crossReferenceProblems(file: TenantsFile): string[] {
     tenant.customTools.forEach((tool, i) => {
       if (!seen.has(tool.connector)) problems.push(`${at}.customTools[${i}].connector: unknown connector "${tool.connector}"`);
     });
+    tenant.mcpServers.forEach((server, i) => {
+      // MCP tools are namespaced by the server id, as connector tools are by the connector id.
+      if (seen.has(server.id)) problems.push(`${at}.mcpServers[${i}].id: "${server.id}" is already a connector or MCP server id`);
+      seen.add(server.id);
+    });
   });
   return problems;
 }

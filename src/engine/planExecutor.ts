@@ -2,6 +2,7 @@ import type { JsonValue } from '../core/json.js';
 import type { StepStatus } from '../events/runEvent.js';
 import type { Step } from '../generated/prisma/client.js';
 import type { EngineDeps } from './engineDeps.js';
+import { forgetSteps, rememberStep, stepsOf } from './runState.js';
 import type { RunSession, StoredPlan } from './session.js';
 import { StepRunner } from './stepRunner.js';
 
@@ -26,7 +27,7 @@ export class PlanExecutor {
     const triedLink = new Set<string>();
     for (;;) {
       session.signal.throwIfAborted();
-      const all = await this.deps.tables.steps.listForRun(tenantId, session.run.id);
+      const all = await stepsOf(session, this.deps.tables.steps);
       const current = all.filter((s) => s.planVersion === session.run.planVersion);
       const byKey = new Map(current.map((s) => [s.key, s]));
       const outputs = new Map<string, JsonValue>(current.filter((s) => s.status === 'succeeded').map((s) => [s.key, (s.output ?? null) as JsonValue]));
@@ -64,17 +65,24 @@ export class PlanExecutor {
       }
       const results = await Promise.allSettled(ready.map((step) => this.steps.run(session, step, outputs, stored.derivedFromToolOutput)));
       const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (rejected) throw rejected.reason;
+      if (rejected) {
+        forgetSteps(session);
+        throw rejected.reason;
+      }
       for (const [i, result] of results.entries()) {
         const status = (result as PromiseFulfilledResult<StepStatus>).value;
         if (status === 'awaiting_link') triedLink.add(ready[i]!.id);
+        // Waits involve approvals and links written by others: look at the steps afresh.
+        if (!FINAL.has(status)) forgetSteps(session);
       }
     }
   }
 
   private async skip(session: RunSession, step: Step): Promise<void> {
     const error = { code: 'dependency_failed', message: 'Skipped because an earlier step did not succeed.' };
-    await this.deps.tables.steps.update(session.tenant.id, step.id, { status: 'skipped', error, finishedAt: new Date() });
+    const finishedAt = new Date();
+    await this.deps.tables.steps.update(session.tenant.id, step.id, { status: 'skipped', error, finishedAt });
+    rememberStep(session, step.id, { status: 'skipped', error, finishedAt });
     await this.deps.events.emit(session.ref, { type: 'step.failed', stepId: step.key, title: step.title, error });
   }
 }

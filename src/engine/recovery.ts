@@ -23,12 +23,13 @@ export interface RecoveryDeps {
 export class RunRecovery {
   constructor(private readonly deps: RecoveryDeps) {}
 
-  async sweep(): Promise<{ requeued: number; expired: number; woken: number }> {
+  /**
+   * The frequent part: active runs nobody holds a lease on (their worker died) are queued again, so a
+   * killed worker's runs are taken over within a lease plus one interval.
+   */
+  async sweepAbandoned(): Promise<number> {
     let requeued = 0;
-    let expired = 0;
-    let woken = 0;
     for (const tenantId of this.deps.tenantIds()) {
-      expired += await this.deps.decider.expire(tenantId);
       for (const run of await this.deps.tables.runs.listInStatuses(tenantId, ACTIVE_STATUSES)) {
         const probe = await this.deps.locks.acquire(this.deps.conversationLockKey(tenantId, run.conversationId), { ttlMs: 1_000 });
         if (!probe) continue;
@@ -36,6 +37,16 @@ export class RunRecovery {
         await this.deps.enqueue(tenantId, run.id);
         requeued += 1;
       }
+    }
+    return requeued;
+  }
+
+  async sweep(): Promise<{ requeued: number; expired: number; woken: number }> {
+    let expired = 0;
+    let woken = 0;
+    const requeued = await this.sweepAbandoned();
+    for (const tenantId of this.deps.tenantIds()) {
+      expired += await this.deps.decider.expire(tenantId);
       for (const run of await this.deps.tables.runs.listInStatuses(tenantId, ['awaiting_approval'])) {
         const steps = await this.deps.tables.steps.listForRun(tenantId, run.id);
         for (const step of steps.filter((s) => s.status === 'awaiting_approval')) {

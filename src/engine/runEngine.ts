@@ -9,16 +9,15 @@ import type { JobOutcome, RunJob } from '../queue/runQueue.js';
 import type { EngineDeps } from './engineDeps.js';
 import { PlanExecutor } from './planExecutor.js';
 import { PlanningPhase } from './planningPhase.js';
-import { TERMINAL_STATUSES, type RunCaps } from './persistence/runsTable.js';
+import { ACTIVE_STATUSES, TERMINAL_STATUSES, type RunCaps } from './persistence/runsTable.js';
+import { FencedOutError } from './persistence/toolCallsTable.js';
+import { LeaseLostError, RunLease } from './runLease.js';
+
+const OPEN_STATUSES: readonly RunStatus[] = [...ACTIVE_STATUSES, 'awaiting_approval', 'awaiting_link'];
 import { runRefOf } from './runRef.js';
+import { stepsOf } from './runState.js';
 import type { RunSession, StoredPlan } from './session.js';
 import { UsageRecorder } from './usageRecorder.js';
-
-class LeaseLostError extends Error {
-  constructor() {
-    super('the conversation lease was lost to another worker');
-  }
-}
 
 class IterationLimitError extends SwitchboardError {
   constructor() {
@@ -53,27 +52,27 @@ export class RunEngine {
     if (!first || first.status === 'awaiting_approval' || first.status === 'awaiting_link' || TERMINAL_STATUSES.includes(first.status as RunStatus)) return { kind: 'done' };
     const lock = await deps.locks.acquire(this.conversationLockKey(first.tenantId, first.conversationId), { ttlMs: deps.settings.leaseMs });
     if (!lock) return { kind: 'retry_later', delayMs: deps.settings.busyRetryMs };
-    const lease = new AbortController();
-    const heartbeat = setInterval(() => {
-      lock.extend(deps.settings.leaseMs).then((held) => held || lease.abort(new LeaseLostError()), () => undefined);
-    }, Math.max(50, Math.floor(deps.settings.leaseMs / 3)));
-    heartbeat.unref();
+    const lease = new RunLease(lock, deps.settings.leaseMs, (error) => deps.logger.warn({ err: error, runId: job.runId }, 'renewing the run lease failed'));
     try {
       const run = await deps.tables.runs.get(job.tenantId, job.runId);
       if (!run || !['queued', 'planning', 'executing', 'responding'].includes(run.status)) return { kind: 'done' };
       if (await deps.tables.runs.hasEarlierActive(run.tenantId, run.conversationId, run)) return { kind: 'retry_later', delayMs: deps.settings.busyRetryMs };
-      await this.drive(run, lease.signal);
+      await this.drive(run, lease);
+      // A wake-up that raced this pass (a decision stored while the run was being parked) is not
+      // lost: the run is open again, so it runs once more.
+      const after = await deps.tables.runs.get(job.tenantId, job.runId);
+      if (after && ACTIVE_STATUSES.includes(after.status as RunStatus)) return { kind: 'retry_later', delayMs: 0 };
       return { kind: 'done' };
     } catch (error) {
-      if (error instanceof LeaseLostError || lease.signal.aborted) return { kind: 'done' };
+      if (error instanceof LeaseLostError || error instanceof FencedOutError || lease.signal.aborted) return { kind: 'done' };
       throw error;
     } finally {
-      clearInterval(heartbeat);
-      await lock.release().catch(() => undefined);
+      await lease.release();
     }
   }
 
-  private async drive(initial: Run, leaseSignal: AbortSignal): Promise<void> {
+  private async drive(initial: Run, lease: RunLease): Promise<void> {
+    const leaseSignal = lease.signal;
     const { deps } = this;
     const tenant = deps.tenants(initial.tenantId);
     const registry = deps.registryFor(initial.tenantId);
@@ -83,6 +82,11 @@ export class RunEngine {
       await this.finishFailed(initial, new SwitchboardError('config_invalid', 'tenant or user missing for run', { userMessage: 'Switchboard is not set up for your account.' }));
       return;
     }
+    // Someone removed from the tenants file since this run was queued: it must not act for them.
+    if (user.deactivatedAt) {
+      await this.finishFailed(initial, new SwitchboardError('user_deactivated', 'run of a deactivated user', { userMessage: 'Your access to Switchboard was removed, so I stopped this request.' }));
+      return;
+    }
     if (initial.attempts >= deps.settings.maxRunAttempts) {
       await deps.tables.deadLetters.record({ tenantId: tenant.id, runId: initial.id, reason: 'crash_loop', error: { code: 'crash_loop', message: `run picked up ${initial.attempts} times without settling` }, attempts: initial.attempts });
       await this.finishFailed(initial, new SwitchboardError('crash_loop', 'run crash loop', { userMessage: 'Something kept going wrong while handling your request, so I stopped. The team has been notified.' }));
@@ -90,13 +94,16 @@ export class RunEngine {
     }
     const caps = initial.caps as RunCaps;
     const now = new Date();
-    const deadlineAt = initial.deadlineAt ?? (caps.wallTimeMs ? new Date(now.getTime() + caps.wallTimeMs) : null);
+    // The wall-time cap counts active time only: a run resuming after a wait gets what it had left.
+    const deadlineAt = initial.deadlineAt ?? (caps.wallTimeMs ? new Date(now.getTime() + Math.max(0, caps.wallTimeMs - initial.activeMs)) : null);
     const firstStart = initial.startedAt === null;
     const started = await deps.prisma.run.update({
       where: { id: initial.id, tenantId: tenant.id },
       data: {
         attempts: { increment: 1 },
         version: { increment: 1 },
+        // Taking the run supersedes any earlier worker: its tool-call starts are refused from now on.
+        fence: { increment: 1 },
         ...(firstStart ? { startedAt: now } : {}),
         ...(deadlineAt && !initial.deadlineAt ? { deadlineAt } : {}),
         ...(initial.status === 'queued' ? { status: initial.planVersion > 0 ? 'executing' : 'planning' } : {}),
@@ -127,15 +134,16 @@ export class RunEngine {
         ...(deps.metrics ? { metrics: deps.metrics } : {}),
       }),
       signal,
+      confirmLease: () => lease.confirm(),
       logger: deps.logger.child({ tenantId: tenant.id, runId: started.id }),
     };
     try {
       await this.loop(session);
     } catch (error) {
-      if (leaseSignal.aborted) throw new LeaseLostError();
-      if (error instanceof BudgetExceededError) return this.finishBudget(session.run, error);
-      if (signal.aborted && caps.wallTimeMs) return this.finishBudget(session.run, budgetTimeError(caps.wallTimeMs));
-      if (isSwitchboardError(error) && !error.retryable) return this.finishFailed(session.run, error);
+      if (leaseSignal.aborted || error instanceof FencedOutError) throw new LeaseLostError();
+      if (error instanceof BudgetExceededError) return this.finish(session.run, 'budget_exceeded', error, session.run.fence);
+      if (signal.aborted && caps.wallTimeMs) return this.finish(session.run, 'budget_exceeded', budgetTimeError(caps.wallTimeMs), session.run.fence);
+      if (isSwitchboardError(error) && !error.retryable) return this.finish(session.run, 'failed', error, session.run.fence);
       throw error;
     } finally {
       clearTimeout(wallTimer);
@@ -156,7 +164,8 @@ export class RunEngine {
         }
       }
       if (run.iteration >= deps.settings.maxIterations) throw new IterationLimitError();
-      await this.setStatus(session, 'planning');
+      // No status write before each planner call: 'planning' and 'executing' are both active and
+      // resume the same way (the executor finds nothing left to run, then the planner is asked).
       let deltas = Promise.resolve();
       const decision = await this.planning.next(session, (text) => {
         deltas = deltas.then(() => deps.events.emit(session.ref, { type: 'message.delta', text }).then(() => undefined));
@@ -177,14 +186,19 @@ export class RunEngine {
 
   /** Writes the waiting status, then re-checks: a decision or link that raced the write must not be lost. */
   private async suspend(session: RunSession, status: 'awaiting_approval' | 'awaiting_link'): Promise<boolean> {
-    await this.setStatus(session, status, { attempts: 0 });
+    // The wait is not active time: bank what was used and stop the clock (the approval's or link's
+    // own expiry governs the wait).
+    const { deadlineAt, activeMs } = session.run;
+    const wallTimeMs = (session.run.caps as RunCaps).wallTimeMs;
+    const used = deadlineAt && wallTimeMs ? Math.min(wallTimeMs, Math.max(0, wallTimeMs - (deadlineAt.getTime() - Date.now()))) : activeMs;
+    await this.setStatus(session, status, { attempts: 0, activeMs: used, deadlineAt: null });
     await this.deps.events.emit(session.ref, { type: 'run.status', status });
     if (status === 'awaiting_approval') {
       const steps = await this.deps.tables.steps.listForRun(session.tenant.id, session.run.id);
       for (const step of steps.filter((s) => s.status === 'awaiting_approval')) {
         const approval = await this.deps.tables.approvals.forStep(session.tenant.id, step.id);
         if (approval && approval.status !== 'pending') {
-          await this.setStatus(session, 'executing');
+          await this.setStatus(session, 'executing', { activeMs, deadlineAt });
           return false;
         }
       }
@@ -198,9 +212,24 @@ export class RunEngine {
     if (!(await deps.tables.directory.hasMessage(run.tenantId, run.id, 'assistant'))) {
       await deps.tables.directory.appendMessage(run.tenantId, run.conversationId, run.id, 'assistant', text);
     }
-    await deps.events.emit(session.ref, { type: 'run.completed', text, ...(reducedMode ? { reducedMode } : {}) });
-    await deps.tables.runs.update(run.tenantId, run.id, { status: 'completed', finishedAt: new Date() });
-    deps.metrics?.runsByStatus.inc({ tenant: run.tenantId, status: 'completed' });
+    // Honest outcome: when every step that ran failed (the rest skipped), nothing asked for was
+    // done, so the run ends `failed` with the answer as its message; any success keeps it completed.
+    const steps = await stepsOf(session, deps.tables.steps);
+    const allFailed = steps.some((s) => s.status === 'failed') && steps.every((s) => s.status === 'failed' || s.status === 'skipped');
+    // The answer and the terminal status in one statement, once: a crash cannot separate them, and
+    // a second completion (recovery, a superseded worker) writes nothing.
+    const event = allFailed
+      ? await deps.events.emitWithRunStatus(
+        session.ref,
+        { status: 'failed', fromStatuses: OPEN_STATUSES, error: { code: 'all_steps_failed', message: text }, finishedAt: new Date(), fence: run.fence },
+        { type: 'run.failed', code: 'all_steps_failed', message: text },
+      )
+      : await deps.events.emitWithRunStatus(
+        session.ref,
+        { status: 'completed', fromStatuses: OPEN_STATUSES, finishedAt: new Date(), fence: run.fence },
+        { type: 'run.completed', text, ...(reducedMode ? { reducedMode } : {}) },
+      );
+    if (event) deps.metrics?.runsByStatus.inc({ tenant: run.tenantId, status: allFailed ? 'failed' : 'completed' });
   }
 
   private async setStatus(session: RunSession, status: RunStatus, extra: Prisma.RunUpdateInput = {}): Promise<void> {
@@ -210,25 +239,20 @@ export class RunEngine {
     });
   }
 
-  private async finishBudget(run: Run, error: BudgetExceededError): Promise<void> {
-    await this.finish(run, 'budget_exceeded', error);
-  }
-
   async finishFailed(run: Pick<Run, 'id' | 'tenantId' | 'conversationId' | 'userId' | 'channel' | 'reply'>, error: unknown): Promise<void> {
     await this.finish(run, 'failed', error);
   }
 
-  private async finish(run: Pick<Run, 'id' | 'tenantId' | 'conversationId' | 'userId' | 'channel' | 'reply'>, status: 'failed' | 'budget_exceeded', error: unknown): Promise<void> {
+  /** The failure event and the terminal status in one statement (see complete()); `fence` when a worker holds the run. */
+  private async finish(run: Pick<Run, 'id' | 'tenantId' | 'conversationId' | 'userId' | 'channel' | 'reply'>, status: 'failed' | 'budget_exceeded', error: unknown, fence?: number): Promise<void> {
     const code = isSwitchboardError(error) ? error.code : 'internal';
     const message = isSwitchboardError(error) ? error.userMessage : 'Something went wrong while handling your request.';
-    const open = ['queued', 'planning', 'executing', 'responding', 'awaiting_approval', 'awaiting_link'];
-    const current = await this.deps.prisma.run.findFirst({ where: { id: run.id, tenantId: run.tenantId }, select: { status: true } });
-    if (!current || !open.includes(current.status)) return;
-    // The event is written before the terminal status, as in complete(): a crash in between leaves
-    // the run open, so recovery finishes it again (the employee may hear twice, never not at all).
-    await this.deps.events.emit(runRefOf(run), { type: 'run.failed', code, message });
-    const changed = await this.deps.tables.runs.update(run.tenantId, run.id, { status, error: { code, message }, finishedAt: new Date() }, open);
-    if (changed) this.deps.metrics?.runsByStatus.inc({ tenant: run.tenantId, status });
+    const event = await this.deps.events.emitWithRunStatus(
+      runRefOf(run),
+      { status, fromStatuses: OPEN_STATUSES, error: { code, message }, finishedAt: new Date(), ...(fence !== undefined ? { fence } : {}) },
+      { type: 'run.failed', code, message },
+    );
+    if (event) this.deps.metrics?.runsByStatus.inc({ tenant: run.tenantId, status });
   }
 
   /** A person linked their account: every run of theirs waiting on that connector continues. */

@@ -19,9 +19,10 @@ import type { CredentialAccessor } from '../tools/credentials.js';
 import { DEFAULT_RESILIENCE, ResiliencePolicies, type ResilienceSettings } from '../tools/pipeline/resilience.js';
 import { ToolPipeline } from '../tools/pipeline/toolPipeline.js';
 import type { BoundaryHook } from '../tools/pipeline/types.js';
-import { buildToolRegistry, type RegisteredTool, type ToolRegistry } from '../tools/registry.js';
+import { buildToolRegistry, ToolRegistry, type RegisteredTool } from '../tools/registry.js';
 import type { ApprovalDecider } from './approvalDecider.js';
 import { EngineApprovalDecider } from './approvals/approvalDecider.js';
+import { ApprovalLifecycle } from './approvals/approvalLifecycle.js';
 import { ApprovalsTable } from './persistence/approvalsTable.js';
 import { DeadLettersTable } from './persistence/deadLettersTable.js';
 import { Directory } from './persistence/directory.js';
@@ -45,6 +46,8 @@ export interface EngineRuntimeOptions {
   readonly connectorsFor?: (tenant: TenantConfig) => readonly ConnectorInstanceConfig[];
   /** Built-in or test tools added to every tenant's registry. */
   readonly extraTools?: (tenant: TenantConfig) => readonly RegisteredTool[];
+  /** Tools that come and go while running (tenant MCP servers); the registry is rebuilt when `version` moves. */
+  readonly liveTools?: LiveToolSource;
   readonly plannerFor: (tenant: TenantConfig) => Planner;
   readonly credentialsFor: (input: CredentialsForInput) => CredentialAccessor;
   readonly linkUrl: (input: LinkUrlInput) => Promise<string>;
@@ -58,8 +61,17 @@ export interface EngineRuntimeOptions {
   readonly queue?: { readonly attempts?: number; readonly backoffMs?: number; readonly lockDurationMs?: number; /** 'memory' keeps jobs in-process even with Redis infra. */ readonly kind?: 'auto' | 'memory' };
   /** How often abandoned runs and due approvals are swept (0 = only at start). */
   readonly recoveryIntervalMs?: number;
+  /** How often runs whose worker died are looked for (default a quarter of the lease, at least 250 ms; 0 = only in the full sweep). */
+  readonly takeoverIntervalMs?: number;
   /** Crash-test hook: called at every durable boundary of a run. */
   readonly onBoundary?: BoundaryHook;
+  /** The approval lifecycle's clock (reminders, escalation); tests move it by days. */
+  readonly approvalClock?: () => Date;
+}
+
+export interface LiveToolSource {
+  version(tenantId: string): number;
+  tools(tenantId: string): readonly RegisteredTool[];
 }
 
 export interface EngineRuntime {
@@ -69,6 +81,8 @@ export interface EngineRuntime {
   readonly events: RunEventBus;
   readonly queue: RunQueue;
   readonly tables: EngineTables;
+  /** Reminders and escalation of waiting approvals (swept with recovery). */
+  readonly approvalLifecycle: ApprovalLifecycle;
   eventsSince(tenantId: string, runId: string, seq: number): Promise<RunEvent[]>;
   registryFor(tenantId: string): ToolRegistry | undefined;
   onAccountLinked(input: { tenantId: string; userId: string; connectorId: string }): Promise<number>;
@@ -94,6 +108,19 @@ export function createEngineRuntime(options: EngineRuntimeOptions): EngineRuntim
       extraTools: options.extraTools?.(tenant) ?? [],
     }));
   }
+  const live = new Map<string, { version: number; registry: ToolRegistry }>();
+  const registryOf = (tenantId: string): ToolRegistry | undefined => {
+    const base = registries.get(tenantId);
+    if (!base || !options.liveTools) return base;
+    const version = options.liveTools.version(tenantId);
+    const cached = live.get(tenantId);
+    if (cached && cached.version === version) return cached.registry;
+    // A live tool never shadows a configured one.
+    const extra = options.liveTools.tools(tenantId).filter((tool) => !base.get(tool.name));
+    const registry = extra.length === 0 ? base : new ToolRegistry([...base.list(), ...extra]);
+    live.set(tenantId, { version, registry });
+    return registry;
+  };
   const tables: EngineTables = {
     runs: new RunsTable(prisma),
     steps: new StepsTable(prisma),
@@ -132,7 +159,7 @@ export function createEngineRuntime(options: EngineRuntimeOptions): EngineRuntim
     {
       prisma, tables, events: publisher, locks: options.infra.locks, daily, pipeline,
       tenants: (id) => tenantMap.get(id),
-      registryFor: (id) => registries.get(id),
+      registryFor: registryOf,
       plannerFor: options.plannerFor,
       credentialsFor: options.credentialsFor,
       linkUrl: options.linkUrl,
@@ -144,12 +171,19 @@ export function createEngineRuntime(options: EngineRuntimeOptions): EngineRuntim
     enqueue,
   );
   late.engine = engine;
+  const lifecycle = new ApprovalLifecycle({
+    prisma, runs: tables.runs, directory: tables.directory, events: publisher,
+    tenants: (id) => tenantMap.get(id),
+    logger,
+    ...(options.approvalClock ? { now: options.approvalClock } : {}),
+  });
   const decider = new EngineApprovalDecider({
     approvals: tables.approvals, runs: tables.runs, directory: tables.directory, events: publisher,
     tenants: (id) => tenantMap.get(id),
     wake: (tenantId, runId) => engine.wake(tenantId, runId),
     logger,
     ...(options.metrics ? { metrics: options.metrics } : {}),
+    lifecycle,
   });
   const recovery = new RunRecovery({
     tables, locks: options.infra.locks, decider,
@@ -160,26 +194,35 @@ export function createEngineRuntime(options: EngineRuntimeOptions): EngineRuntim
     logger,
   });
   const gateway = new EngineGateway({
-    runs: tables.runs, directory: tables.directory, kv: options.infra.kv, rateLimiter: options.infra.rateLimiter, daily,
+    runs: tables.runs, directory: tables.directory, rateLimiter: options.infra.rateLimiter, daily,
     tenants: (id) => tenantMap.get(id),
     platformDirectories: options.platformDirectories ?? {},
     enqueue: (t, r) => enqueue(t, r),
     logger,
+    ...(options.onBoundary ? { onBoundary: options.onBoundary } : {}),
   });
 
   let timer: NodeJS.Timeout | undefined;
+  let takeoverTimer: NodeJS.Timeout | undefined;
+  let takingOver: Promise<unknown> | undefined;
   let sweeping: Promise<unknown> | undefined;
+  let lifecycleSweeping: Promise<void> | undefined;
   const sweep = async () => {
     sweeping ??= recovery.sweep().finally(() => (sweeping = undefined));
     const result = (await sweeping) as Awaited<ReturnType<RunRecovery['sweep']>>;
+    // Durable approval timers (stored due times), swept after recovery rather than held in memory.
+    lifecycleSweeping ??= (async () => {
+      for (const tenantId of tenantMap.keys()) await lifecycle.sweep(tenantId).catch((error: unknown) => logger.warn({ err: error, tenantId }, 'approval lifecycle sweep failed'));
+    })().finally(() => (lifecycleSweeping = undefined));
+    await lifecycleSweeping;
     if (options.metrics) options.metrics.queueDepth.set({ queue: 'runs' }, await queue.depth().catch(() => 0));
     return result;
   };
 
   return {
-    gateway, engine, approvals: decider, events: bus, queue, tables,
+    gateway, engine, approvals: decider, events: bus, queue, tables, approvalLifecycle: lifecycle,
     eventsSince: (tenantId, runId, seq) => publisher.eventsSince(tenantId, runId, seq),
-    registryFor: (id) => registries.get(id),
+    registryFor: registryOf,
     onAccountLinked: (input) => engine.onAccountLinked(input),
     listDeadLetters: (tenantId) => tables.deadLetters.list(tenantId),
     replayDeadLetter: (tenantId, id) => replayDeadLetter(tables, tenantId, id, enqueue),
@@ -193,11 +236,24 @@ export function createEngineRuntime(options: EngineRuntimeOptions): EngineRuntim
           timer = setInterval(() => void sweep().catch((error: unknown) => logger.warn({ err: error }, 'recovery sweep failed')), interval);
           timer.unref();
         }
+        const takeover = options.takeoverIntervalMs ?? Math.max(250, Math.floor(settings.leaseMs / 4));
+        if (takeover > 0) {
+          takeoverTimer = setInterval(() => {
+            if (sweeping || takingOver) return;
+            takingOver = recovery.sweepAbandoned()
+              .catch((error: unknown) => logger.warn({ err: error }, 'takeover sweep failed'))
+              .finally(() => (takingOver = undefined));
+          }, takeover);
+          takeoverTimer.unref();
+        }
       }
     },
     async stop() {
       if (timer) clearInterval(timer);
+      if (takeoverTimer) clearInterval(takeoverTimer);
+      await takingOver;
       await sweeping?.catch(() => undefined);
+      await lifecycleSweeping;
       await queue.close();
     },
   };

@@ -2,7 +2,8 @@ import type { TenantConfig } from '../config/tenantConfig.js';
 import type { Logger } from '../core/logger.js';
 import type { RunBudget } from '../budget/runBudget.js';
 import type { RunRef } from '../events/runEventPublisher.js';
-import type { Run } from '../generated/prisma/client.js';
+import type { Run, Step } from '../generated/prisma/client.js';
+import type { ConversationTurn } from '../planner/planner.js';
 import type { ActingUser } from '../tools/tool.js';
 import type { ToolRegistry } from '../tools/registry.js';
 
@@ -24,5 +25,15 @@ export interface RunSession {
   readonly user: ActingUser;
   readonly budget: RunBudget;
   readonly signal: AbortSignal;
+  /** Before a side effect: resolves while this worker still holds the run, throws once it lost it. */
+  readonly confirmLease?: () => Promise<void>;
   readonly logger: Logger;
+  /**
+   * The run's steps as this attempt last wrote them (runState.ts): read once, then kept in step
+   * with every write the attempt makes. Only the worker holding the run writes steps, so the copy
+   * cannot go stale within an attempt; undefined means "read it again".
+   */
+  steps?: Step[];
+  /** The thread's history before this run: it does not change while the run works. */
+  history?: readonly ConversationTurn[];
 }

@@ -13,7 +13,8 @@ export interface EngineSettings {
 }
 
 export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
-  leaseMs: 30_000,
+  // Short, renewed every leaseMs / 6: a killed worker's runs are taken over within about 4 s.
+  leaseMs: 3_000,
   busyRetryMs: 1_000,
   maxIterations: 6,
   maxRunAttempts: 8,

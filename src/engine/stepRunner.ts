@@ -3,15 +3,18 @@ import type { JsonObject, JsonValue } from '../core/json.js';
 import type { StepStatus } from '../events/runEvent.js';
 import type { Step } from '../generated/prisma/client.js';
 import type { CredentialAccessor } from '../tools/credentials.js';
-import { ApprovalChangedError, NoEligibleApproverError, ToolNotFoundError } from '../tools/pipeline/errors.js';
+import { ApprovalAlreadyPendingError, ApprovalChangedError, NoEligibleApproverError, ToolNotFoundError } from '../tools/pipeline/errors.js';
 import { argsHashOf } from '../tools/pipeline/idempotencyKey.js';
 import { errorBody } from '../tools/pipeline/normalize.js';
 import type { ToolCallRequest } from '../tools/pipeline/types.js';
 import type { RegisteredTool } from '../tools/registry.js';
 import { resolveApprovers } from './approvals/approverResolver.js';
+import { actingIdentityOf } from './approvals/actingIdentity.js';
+import { buildActionView } from '../tools/actionView.js';
 import type { EngineDeps } from './engineDeps.js';
 import { summarizeToolOutput } from '../tools/outputSummary.js';
 import { containsRef, resolveRefs } from './refs.js';
+import { forgetSteps, rememberStep } from './runState.js';
 import type { RunSession } from './session.js';
 
 const NO_CREDENTIALS: CredentialAccessor = {
@@ -39,7 +42,10 @@ export class StepRunner {
     let running = step.status === 'running';
     if (step.status === 'pending') {
       await session.budget.beforeStep({ persistedByCaller: true });
-      await deps.events.emitWithStep(session.ref, { stepId: step.id, status: 'running', fromStatuses: ['pending'], startedAt: new Date(), countStep: true }, { type: 'step.started', stepId: step.key, title: step.title });
+      const startedAt = new Date();
+      const moved = await deps.events.emitWithStep(session.ref, { stepId: step.id, status: 'running', fromStatuses: ['pending'], startedAt, countStep: true }, { type: 'step.started', stepId: step.key, title: step.title });
+      if (moved) rememberStep(session, step.id, { status: 'running', startedAt });
+      else forgetSteps(session);
       running = true;
     }
     const req: ToolCallRequest = {
@@ -53,6 +59,8 @@ export class StepRunner {
       tainted: planTainted || containsRef(step.args as JsonValue),
       signal: session.signal,
       logger: session.logger,
+      fence: session.run.fence,
+      ...(session.confirmLease ? { confirmLease: session.confirmLease } : {}),
     };
     let checked;
     try {
@@ -63,11 +71,14 @@ export class StepRunner {
       return fail(error);
     }
     if (checked.approval.required) {
-      const gate = await this.approvalGate(session, step, tool, args, checked.args, checked.approval);
+      const gate = await this.approvalGate(session, step, tool, args, checked.args, checked.approval, req.credentials, () => deps.pipeline.precheck(req, checked));
       if (gate !== 'approved') return gate;
       running = false; // the gate parked the step as awaiting_approval
     }
-    if (!running) await deps.tables.steps.update(session.tenant.id, step.id, { status: 'running' });
+    if (!running) {
+      await deps.tables.steps.update(session.tenant.id, step.id, { status: 'running' });
+      rememberStep(session, step.id, { status: 'running' });
+    }
     const started = performance.now();
     const outcome = await deps.pipeline.execute(req, checked);
     deps.metrics?.stepSeconds.observe({ tenant: session.tenant.id, status: outcome.status }, (performance.now() - started) / 1000);
@@ -82,6 +93,8 @@ export class StepRunner {
     args: JsonObject,
     parsedArgs: unknown,
     requirement: { approverSpecs: readonly string[]; reason: string; expiresAfterMinutes: number },
+    credentials: CredentialAccessor,
+    precheck: () => Promise<{ status: 'needed' } | { status: 'not_needed'; output: JsonValue }>,
   ): Promise<StepStatus | 'approved'> {
     const { deps } = this;
     const tenantId = session.tenant.id;
@@ -95,18 +108,29 @@ export class StepRunner {
       if (existing.status === 'pending') return 'awaiting_approval';
       if (existing.status === 'expired') return this.finish(session, step, 'failed', undefined, { code: 'approval_expired', message: 'Nobody approved this action in time, so I did not do it.' });
       if (existing.status === 'denied') return this.finish(session, step, 'denied', undefined, { code: 'approval_denied', message: 'The approver declined this action, so I did not do it.' });
+      // Withdrawn by the requester (approval lifecycle): never executed, whatever woke the run.
+      if (existing.status === 'cancelled') return this.finish(session, step, 'denied', undefined, { code: 'approval_cancelled', message: 'You cancelled this request, so I did not do it.' });
       if (existing.argsHash !== argsHash) return this.finish(session, step, 'failed', undefined, new ApprovalChangedError('its details changed'));
       return 'approved';
     }
+    // Ask only when it matters: nothing to change means no approver.
+    const needed = await precheck();
+    if (needed.status === 'not_needed') return this.finish(session, step, 'succeeded', needed.output);
     const approvers = await resolveApprovers(deps.tables.directory, session.tenant, session.user.id, requirement.approverSpecs);
     if (approvers.length === 0) return this.finish(session, step, 'failed', undefined, new NoEligibleApproverError(tool.name));
     const action = tool.definition.describe?.(parsedArgs) ?? step.title;
+    // Built once from the arguments that will run: every surface renders this same card.
+    const view = buildActionView({ headline: action, args: parsedArgs, actingAs: await actingIdentityOf(tool, credentials) });
     const expiresAt = new Date(Date.now() + requirement.expiresAfterMinutes * 60_000);
-    const { approval, created } = await deps.tables.approvals.createOnce({
+    // The same request already waiting means no second one: the employee hears that it is waiting.
+    const { approval, created, merged } = await deps.tables.approvals.createUnlessPending({
       tenantId, runId: session.run.id, stepId: step.id, tool: tool.name, action, args, argsHash, risk: tool.definition.risk,
       reason: requirement.reason, requesterId: session.user.id, approverIds: approvers.map((a) => a.userId), expiresAt,
+      view: view as unknown as JsonObject,
     });
+    if (merged) return this.finish(session, step, 'skipped', undefined, new ApprovalAlreadyPendingError(approval.expiresAt));
     await deps.tables.steps.update(tenantId, step.id, { status: 'awaiting_approval' });
+    rememberStep(session, step.id, { status: 'awaiting_approval' });
     if (created) {
       await deps.events.emit(session.ref, {
         type: 'approval.requested',
@@ -119,6 +143,7 @@ export class StepRunner {
         requester: { userId: session.user.id, displayName: session.user.displayName, email: session.user.email },
         approvers,
         expiresAt: approval.expiresAt.toISOString(),
+        view,
       });
     }
     return 'awaiting_approval';
@@ -127,6 +152,7 @@ export class StepRunner {
   private async awaitLink(session: RunSession, step: Step, tool: RegisteredTool, error: AccountNotLinkedError): Promise<StepStatus> {
     const connectorId = tool.connector?.id ?? error.connectorId;
     await this.deps.tables.steps.update(session.tenant.id, step.id, { status: 'awaiting_link' });
+    rememberStep(session, step.id, { status: 'awaiting_link' });
     const url = await this.deps.linkUrl({ tenantId: session.tenant.id, userId: session.user.id, connectorId, runId: session.run.id });
     await this.deps.events.emit(session.ref, {
       type: 'account.link_required',
@@ -141,9 +167,11 @@ export class StepRunner {
     const body = error === undefined ? undefined : isPlainError(error) ? error : errorBody(error);
     await this.deps.onBoundary?.('step.before_record', { runId: session.run.id, stepKey: step.key });
     const transition = { stepId: step.id, status, ...(output !== undefined ? { output } : {}), ...(body ? { error: body } : {}), finishedAt: new Date() };
-    await this.deps.events.emitWithStep(session.ref, transition, status === 'succeeded'
+    const recorded = await this.deps.events.emitWithStep(session.ref, transition, status === 'succeeded'
       ? { type: 'step.finished', stepId: step.key, title: step.title, summary: summarizeToolOutput(session.registry.get(step.tool)?.definition, output, step.args) }
       : { type: 'step.failed', stepId: step.key, title: step.title, error: body ?? { code: status, message: status } });
+    if (recorded) rememberStep(session, step.id, transition);
+    else forgetSteps(session);
     await this.deps.onBoundary?.('step.recorded', { runId: session.run.id, stepKey: step.key });
     return status;
   }

@@ -1,4 +1,5 @@
 import type { RiskTier } from '../tools/tool.js';
+import type { ActionView } from '../tools/actionView.js';
 import type { JsonObject } from '../core/json.js';
 import type { ChannelKind } from '../gateway/turn.js';
 
@@ -56,15 +57,43 @@ export type RunEventBody =
       readonly requester: ApproverRef;
       readonly approvers: readonly ApproverRef[];
       readonly expiresAt: string;
+      /** Every argument and the acting account, built once for every surface's card (absent on older events). */
+      readonly view?: ActionView;
     }
   | {
       readonly type: 'approval.decided';
       readonly approvalId: string;
-      readonly decision: 'approved' | 'denied' | 'expired';
+      readonly decision: 'approved' | 'denied' | 'expired' | 'cancelled';
+      /** The approver's reason for a denial, shown to the requester. */
+      readonly reason?: string;
       /** When the decision was recorded (the event's own `at` is when it was emitted). */
       readonly decidedAt?: string;
       readonly decidedBy?: ApproverRef;
       readonly action: string;
+    }
+  | {
+      /** The approval policy's reminder: the approvers who have not decided yet are nudged once. */
+      readonly type: 'approval.reminder';
+      readonly approvalId: string;
+      readonly action: string;
+      readonly approvers: readonly ApproverRef[];
+      readonly expiresAt: string;
+    }
+  | {
+      /** Still undecided after the policy's delay: `added` (a fallback group) are asked too. */
+      readonly type: 'approval.escalated';
+      readonly approvalId: string;
+      readonly stepId: string;
+      readonly tool: string;
+      readonly action: string;
+      readonly risk: RiskTier;
+      readonly reason: string;
+      readonly requester: ApproverRef;
+      readonly added: readonly ApproverRef[];
+      /** Everyone who may decide now. */
+      readonly approvers: readonly ApproverRef[];
+      readonly expiresAt: string;
+      readonly view?: ActionView;
     }
   | { readonly type: 'account.link_required'; readonly connectorId: string; readonly connectorName: string; readonly url: string }
   | { readonly type: 'account.linked'; readonly connectorId: string }

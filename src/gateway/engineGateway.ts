@@ -5,18 +5,16 @@ import { capsOf, requestCaps } from '../budget/caps.js';
 import type { DailyCounters } from '../budget/dailyCounters.js';
 import type { Directory } from '../engine/persistence/directory.js';
 import type { RunsTable } from '../engine/persistence/runsTable.js';
-import type { KeyValueStore } from '../infra/keyValue.js';
+import type { Run } from '../generated/prisma/client.js';
+import type { BoundaryHook } from '../tools/pipeline/types.js';
 import { tenantKey } from '../infra/keys.js';
 import type { RateLimiter } from '../infra/rateLimiter.js';
 import type { Gateway, IdentifyRequest, PlatformDirectory, SubmitResult } from './gateway.js';
 import { turnSchema, type ChannelKind, type Turn } from './turn.js';
 
-const DEDUP_TTL_MS = 24 * 60 * 60 * 1000;
-
 export interface EngineGatewayDeps {
   readonly runs: RunsTable;
   readonly directory: Directory;
-  readonly kv: KeyValueStore;
   readonly rateLimiter: RateLimiter;
   readonly daily: DailyCounters;
   readonly tenants: (tenantId: string) => TenantConfig | undefined;
@@ -24,6 +22,8 @@ export interface EngineGatewayDeps {
   readonly platformDirectories: Partial<Record<ChannelKind, PlatformDirectory>>;
   readonly enqueue: (tenantId: string, runId: string) => Promise<void>;
   readonly logger: Logger;
+  /** Crash-test hook at the gateway's durable boundaries. */
+  readonly onBoundary?: BoundaryHook;
 }
 
 /**
@@ -43,22 +43,33 @@ export class EngineGateway implements Gateway {
     const turn = parsed.data;
     const tenant = this.deps.tenants(turn.tenantId);
     if (!tenant) return { status: 'refused', code: 'unknown_tenant', message: 'This workspace is not connected to Switchboard yet. Please ask your IT team to set it up.' };
-    const dedupKey = tenantKey(tenant.id, 'delivery', turn.channel, turn.deliveryId);
-    if (!(await this.deps.kv.set(dedupKey, '1', { ttlMs: DEDUP_TTL_MS, onlyIfAbsent: true }))) return { status: 'duplicate' };
-    try {
-      return await this.accept(tenant, turn);
-    } catch (error) {
-      // Let the platform's retry through: nothing durable happened for this delivery.
-      await this.deps.kv.delete(dedupKey).catch(() => undefined);
-      throw error;
+    // Duplicate deliveries are settled by the run row itself (unique per tenant, channel and
+    // delivery id): a retry after a crash either finds the run (and finishes handing it over) or
+    // creates it. No separate claim exists that a crash could leave behind without a run.
+    const existing = await this.deps.runs.byDelivery(tenant.id, turn.channel, turn.deliveryId);
+    if (existing) return this.settleDuplicate(existing, turn);
+    return this.accept(tenant, turn);
+  }
+
+  /** A redelivery: make sure what the first delivery may not have finished (message, enqueue) is done. */
+  private async settleDuplicate(run: Run, turn: Turn): Promise<SubmitResult> {
+    if (!(await this.deps.directory.hasMessage(run.tenantId, run.id, 'user'))) {
+      await this.deps.directory.appendMessage(run.tenantId, run.conversationId, run.id, 'user', turn.text);
     }
+    if (run.status === 'queued') await this.deps.enqueue(run.tenantId, run.id);
+    return { status: 'duplicate' };
   }
 
   private async accept(tenant: TenantConfig, turn: Turn): Promise<SubmitResult> {
     const { deps } = this;
     const user = await this.resolveUser(tenant.id, turn.channel, turn.platformUser);
     if (!user) {
-      return { status: 'refused', code: 'unknown_user', message: `I could not match your ${turn.channel} account to an employee of ${tenant.name}. Please ask your IT team to add you.` };
+      // Name who administers Switchboard there (tenants file `adminContact`), so the person knows whom to ask.
+      const ask = tenant.adminContact ? `Please ask ${tenant.adminContact}, who administers Switchboard at ${tenant.name}, to add you.` : 'Please ask your IT team to add you.';
+      return { status: 'refused', code: 'unknown_user', message: `I could not match your ${turn.channel} account to an employee of ${tenant.name}. ${ask}` };
+    }
+    if (user.deactivatedAt) {
+      return { status: 'refused', code: 'unknown_user', message: `Your access to Switchboard was removed by ${tenant.name}, so I cannot act for you. If this is a mistake, please ask your IT team.` };
     }
     for (const [key, perMinute] of [
       [tenantKey(tenant.id, 'rate', 'user', user.id), tenant.rateLimits.perUserPerMinute],
@@ -77,6 +88,7 @@ export class EngineGateway implements Gateway {
       throw error;
     }
     const conversationId = await deps.directory.conversation(tenant.id, turn.channel, turn.conversation.externalId, turn.conversation.address);
+    await deps.onBoundary?.('gateway.before_run', { runId: '' });
     const { run, created } = await deps.runs.create({
       tenantId: tenant.id,
       conversationId,
@@ -87,7 +99,8 @@ export class EngineGateway implements Gateway {
       reply: turn.conversation.address,
       caps: requestCaps(tenant),
     });
-    if (!created) return { status: 'duplicate' };
+    if (!created) return this.settleDuplicate(run, turn);
+    await deps.onBoundary?.('gateway.run_created', { runId: run.id });
     await deps.directory.appendMessage(tenant.id, conversationId, run.id, 'user', turn.text);
     await deps.enqueue(tenant.id, run.id);
     return { status: 'accepted', runId: run.id, userId: user.id };
@@ -99,7 +112,8 @@ export class EngineGateway implements Gateway {
     return user ? { userId: user.id } : null;
   }
 
-  private async resolveUser(tenantId: string, channel: ChannelKind, platformUser: IdentifyRequest['platformUser']): Promise<{ id: string } | null> {
+  /** Deactivated people are still recognised (so they get a clear answer), never served. */
+  private async resolveUser(tenantId: string, channel: ChannelKind, platformUser: IdentifyRequest['platformUser']): Promise<{ id: string; deactivatedAt: Date | null } | null> {
     const { directory } = this.deps;
     const { externalId, teamId } = platformUser;
     const known = await directory.userByIdentity(tenantId, channel, teamId, externalId);

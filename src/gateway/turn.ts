@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { jsonObjectSchema } from '../core/json.js';
+import { cleanDeep } from '../core/storableText.js';
 
 export const CHANNEL_KINDS = ['slack', 'teams', 'web'] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
@@ -8,7 +9,7 @@ export type ChannelKind = (typeof CHANNEL_KINDS)[number];
 export const MAX_TURN_TEXT = 4000;
 
 /** One employee message, as every channel hands it to the gateway. */
-export const turnSchema = z.object({
+const turnShape = z.object({
   channel: z.enum(CHANNEL_KINDS),
   /** Platform delivery id used for dedup: Slack event_id, Teams activity id, web client message id. */
   deliveryId: z.string().min(1).max(200),
@@ -27,8 +28,14 @@ export const turnSchema = z.object({
     /** Opaque channel address used to reply (channel + thread_ts, conversation reference...). */
     address: jsonObjectSchema,
   }),
-  text: z.string().trim().min(1, 'the message is empty').max(MAX_TURN_TEXT, `messages are limited to ${MAX_TURN_TEXT} characters`),
+  text: z.string().trim().min(1, 'the message is empty or has only characters I cannot read').max(MAX_TURN_TEXT, `messages are limited to ${MAX_TURN_TEXT} characters`),
   receivedAt: z.string().datetime(),
 });
 
-export type Turn = z.infer<typeof turnSchema>;
+/**
+ * Every string of a turn reaches PostgreSQL (run input, messages, identities, the reply address),
+ * so NUL and other unstorable characters are cleaned before validation (see storableText.ts).
+ */
+export const turnSchema = z.preprocess((input) => cleanDeep(input), turnShape);
+
+export type Turn = z.infer<typeof turnShape>;

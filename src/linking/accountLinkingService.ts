@@ -1,20 +1,28 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { createPkcePair } from '../../connectors/shared/pkce.js';
+import { createPkcePair, pkceChallenge } from '../../connectors/shared/pkce.js';
 import { NotFoundError, SwitchboardError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import type { ConnectorKind, ConnectorInstanceConfig, OAuthProvider } from '../tools/connector.js';
+import type { ConnectorKind, ConnectorInstanceConfig, OAuthProvider, TokenSet } from '../tools/connector.js';
 import type { Repositories } from '../store/repositories/index.js';
+import { hashVerifier, newBrowserBinding } from './browserBinding.js';
 import type { ConnectorDirectory } from './connectorInstances.js';
-import { LinkExchangeFailedError, LinkStateInvalidError, UnknownConnectorError } from './errors.js';
+import { LinkAlreadyOpenedError, LinkBrowserMismatchError, LinkExchangeFailedError, LinkIdentityMismatchError, LinkStateInvalidError, UnknownConnectorError } from './errors.js';
+import { returnedIdentity, verifyIdentity } from './identityCheck.js';
 
 export type OAuthProviderLookup = (kind: ConnectorKind) => OAuthProvider;
+
+/** The account a tenant's config names for one employee in one connector (`users[].accounts`), if any. */
+export type MappedAccountLookup = (tenantId: string, userEmail: string, connectorId: string) => string | undefined;
 
 export interface AccountLinkingDeps {
   readonly repositories: Pick<Repositories, 'accounts' | 'oauthStates' | 'audit' | 'users'>;
   readonly providers: OAuthProviderLookup;
   readonly connectors: ConnectorDirectory;
   readonly logger: Logger;
+  /** Our own origin: the link posted in chat opens `<publicUrl>/link/start` first, never the provider. */
+  readonly publicUrl: string;
+  readonly mappedAccount?: MappedAccountLookup;
   readonly clock?: () => Date;
   /** How long a sign-in link stays valid (default 10 minutes). */
   readonly stateTtlMs?: number;
@@ -27,9 +35,24 @@ export interface LinkTarget {
 }
 
 export interface StartLinkResult {
+  /** The link for the employee: our landing page, which binds the browser and then goes to the provider. */
   readonly url: string;
   readonly state: string;
   readonly expiresAt: Date;
+}
+
+export interface OpenedLink {
+  /** The provider's authorize URL (PKCE S256 challenge, our state). */
+  readonly authorizeUrl: string;
+  /** Goes into this browser's HttpOnly cookie and nowhere else. */
+  readonly browserVerifier: string;
+  readonly expiresAt: Date;
+}
+
+export interface LinkInfo {
+  readonly connectorName: string;
+  readonly userDisplayName: string;
+  readonly userEmail: string;
 }
 
 export interface CompletedLink extends LinkTarget {
@@ -45,7 +68,10 @@ export function tenantOfState(state: string): string | undefined {
   return match.success ? state.slice(0, state.indexOf('.')) : undefined;
 }
 
-/** Starts and completes the OAuth authorization-code + PKCE flow that links an employee's account. */
+/**
+ * Links an employee's account with the OAuth authorization-code + PKCE flow, bound to the browser
+ * that opened the link and accepted only when the account that comes back is the employee's own.
+ */
 export class AccountLinkingService {
   private readonly clock: () => Date;
   private readonly stateTtlMs: number;
@@ -72,36 +98,107 @@ export class AccountLinkingService {
       id: state, userId: user.id, connectorId: config.id, codeVerifier: pkce.verifier, expiresAt,
       ...(input.runId !== undefined ? { runId: input.runId } : {}),
     });
-    const url = this.deps.providers(config.kind).authorizationUrl(config, { state, codeChallenge: pkce.challenge });
     this.deps.logger.info({ tenantId: input.tenantId, userId: user.id, connectorId: config.id }, 'account link started');
+    const url = `${this.deps.publicUrl.replace(/\/+$/, '')}/link/start?t=${encodeURIComponent(state)}`;
     return { url, state, expiresAt };
   }
 
+  /** Who a live link is for, for the landing page (reveals nothing a link holder could misuse). */
+  async describe(state: string): Promise<LinkInfo> {
+    const tenantId = tenantOfState(state);
+    if (!tenantId) throw new LinkStateInvalidError('malformed state');
+    const record = await this.deps.repositories.oauthStates.findLive(tenantId, state, this.clock());
+    if (!record) throw new LinkStateInvalidError('unknown, expired or already used');
+    if (record.opened) throw new LinkAlreadyOpenedError();
+    const user = await this.deps.repositories.users.byId(tenantId, record.userId);
+    if (!user) throw new LinkStateInvalidError('user no longer exists');
+    return { connectorName: this.connector(tenantId, record.connectorId).displayName, userDisplayName: user.displayName, userEmail: user.email };
+  }
+
   /**
-   * Consumes the state exactly once, exchanges the code and stores the tokens encrypted. A second
-   * callback with the same state (double click, replay) is refused before any exchange happens.
+   * Binds the link to this browser (first opener only) and returns where to send it. The verifier
+   * goes to the browser as a cookie; only its hash is stored.
    */
-  async completeLink(input: { state: string; code: string; connectorId?: string; signal?: AbortSignal }): Promise<CompletedLink> {
+  async openLink(input: { state: string }): Promise<OpenedLink> {
     const tenantId = tenantOfState(input.state);
     if (!tenantId) throw new LinkStateInvalidError('malformed state');
-    const record = await this.deps.repositories.oauthStates.consume(tenantId, input.state, this.clock());
-    if (!record) throw new LinkStateInvalidError('unknown, expired or already used');
+    const binding = newBrowserBinding();
+    const now = this.clock();
+    const record = await this.deps.repositories.oauthStates.open(tenantId, input.state, binding.hash, now);
+    if (!record) {
+      const live = await this.deps.repositories.oauthStates.findLive(tenantId, input.state, now);
+      throw live?.opened ? new LinkAlreadyOpenedError() : new LinkStateInvalidError('unknown, expired or already used');
+    }
+    const config = this.connector(tenantId, record.connectorId);
+    const authorizeUrl = this.deps.providers(config.kind).authorizationUrl(config, { state: record.id, codeChallenge: pkceChallenge(record.codeVerifier) });
+    this.deps.logger.info({ tenantId, userId: record.userId, connectorId: config.id }, 'account link opened in a browser');
+    return { authorizeUrl, browserVerifier: binding.verifier, expiresAt: record.expiresAt };
+  }
+
+  /**
+   * Consumes the state exactly once (and only from the browser that opened the link), exchanges the
+   * code, and stores the tokens encrypted only when the account is the employee's. A second
+   * callback with the same state (double click, replay) is refused before any exchange happens.
+   */
+  async completeLink(input: { state: string; code: string; browserVerifier: string | undefined; connectorId?: string; signal?: AbortSignal }): Promise<CompletedLink> {
+    const tenantId = tenantOfState(input.state);
+    if (!tenantId) throw new LinkStateInvalidError('malformed state');
+    const now = this.clock();
+    const record = input.browserVerifier ? await this.deps.repositories.oauthStates.consume(tenantId, input.state, now, hashVerifier(input.browserVerifier)) : null;
+    if (!record) {
+      // A live state with no matching cookie was opened elsewhere (or never opened): another browser.
+      const live = await this.deps.repositories.oauthStates.findLive(tenantId, input.state, now);
+      if (live) {
+        this.deps.logger.warn({ tenantId, userId: live.userId, connectorId: live.connectorId }, 'oauth callback from a browser that did not open the link');
+        throw new LinkBrowserMismatchError();
+      }
+      throw new LinkStateInvalidError('unknown, expired or already used');
+    }
     if (input.connectorId !== undefined && input.connectorId !== record.connectorId) throw new LinkStateInvalidError('callback for a different connector');
     const config = this.connector(tenantId, record.connectorId);
-    let tokens;
+    let tokens: TokenSet;
     try {
       tokens = await this.deps.providers(config.kind).exchangeCode(config, { code: input.code, codeVerifier: record.codeVerifier, ...(input.signal ? { signal: input.signal } : {}) });
     } catch (error) {
       this.deps.logger.warn({ tenantId, connectorId: config.id, code: error instanceof SwitchboardError ? error.code : 'exchange_failed' }, 'account link exchange failed');
       throw new LinkExchangeFailedError(config.displayName, error);
     }
-    await this.deps.repositories.accounts.save(tenantId, { userId: record.userId, connectorId: config.id, kind: config.kind, tokens });
+    const verifiedAs = await this.verify({ tenantId, userId: record.userId, connectorId: config.id, ...(record.runId ? { runId: record.runId } : {}) }, config, tokens);
+    await this.deps.repositories.accounts.save(tenantId, {
+      userId: record.userId, connectorId: config.id, kind: config.kind,
+      tokens: { ...tokens, metadata: { ...tokens.metadata, verified_as: verifiedAs } },
+    });
     await this.deps.repositories.audit.append(tenantId, {
       actorUserId: record.userId, action: 'connector_account.linked', targetType: 'connector_account', targetId: config.id,
-      data: { externalUserId: tokens.externalUserId ?? null, scopes: [...tokens.scopes] },
+      data: { externalUserId: tokens.externalUserId ?? null, verifiedAs, scopes: [...tokens.scopes] },
     });
     this.deps.logger.info({ tenantId, userId: record.userId, connectorId: config.id }, 'account linked');
     return { tenantId, userId: record.userId, connectorId: config.id, connectorName: config.displayName, ...(record.runId ? { runId: record.runId } : {}) };
+  }
+
+  /** The identity the account is verified as; on a mismatch revokes the grant, audits and throws. */
+  private async verify(target: LinkTarget & { runId?: string }, config: ConnectorInstanceConfig, tokens: TokenSet): Promise<string> {
+    const { tenantId, userId } = target;
+    const user = await this.deps.repositories.users.byId(tenantId, userId);
+    if (!user) throw new LinkStateInvalidError('user no longer exists');
+    const mapped = this.deps.mappedAccount?.(tenantId, user.email, config.id);
+    const verdict = verifyIdentity(returnedIdentity(config.kind, tokens), { email: user.email, mapped });
+    if (verdict.ok) return verdict.verifiedAs;
+    await this.revokeQuietly(tenantId, config, tokens);
+    await this.deps.repositories.audit.append(tenantId, {
+      actorUserId: userId, action: 'connector_account.link_refused', targetType: 'connector_account', targetId: config.id,
+      data: { reason: verdict.unverifiable ? 'identity_unverifiable' : 'identity_mismatch', signedInAs: verdict.shown ?? null, externalUserId: tokens.externalUserId ?? null, expected: mapped ?? user.email },
+    });
+    this.deps.logger.warn({ tenantId, userId, connectorId: config.id }, 'account link refused: the account is not the employee\'s');
+    throw new LinkIdentityMismatchError({ connectorName: config.displayName, signedInAs: verdict.shown, unverifiable: verdict.unverifiable, employee: user.email, mapped, target });
+  }
+
+  private async revokeQuietly(tenantId: string, config: ConnectorInstanceConfig, tokens: TokenSet): Promise<void> {
+    const provider = this.deps.providers(config.kind);
+    if (!provider.revoke) return;
+    await provider.revoke(config, { token: tokens.refreshToken ?? tokens.accessToken }).catch((error: unknown) => {
+      this.deps.logger.warn({ tenantId, connectorId: config.id, code: error instanceof SwitchboardError ? error.code : 'revoke_failed' }, 'provider revoke failed');
+    });
   }
 
   /** Forgets the tokens, then asks the provider to revoke the grant (best effort: the link is gone either way). */
@@ -109,13 +206,7 @@ export class AccountLinkingService {
     const config = this.connector(input.tenantId, input.connectorId);
     const removed = await this.deps.repositories.accounts.delete(input.tenantId, input.userId, input.connectorId);
     if (!removed) return false;
-    const provider = this.deps.providers(config.kind);
-    if (provider.revoke) {
-      const token = removed.tokens.refreshToken ?? removed.tokens.accessToken;
-      await provider.revoke(config, { token }).catch((error: unknown) => {
-        this.deps.logger.warn({ tenantId: input.tenantId, connectorId: config.id, code: error instanceof SwitchboardError ? error.code : 'revoke_failed' }, 'provider revoke failed');
-      });
-    }
+    await this.revokeQuietly(input.tenantId, config, removed.tokens);
     await this.deps.repositories.audit.append(input.tenantId, {
       actorUserId: input.actorUserId ?? input.userId, action: 'connector_account.unlinked', targetType: 'connector_account', targetId: config.id,
       data: { userId: input.userId },

@@ -43,6 +43,14 @@ function mergeRefreshed(previous: TokenSet, next: TokenSet): TokenSet {
   };
 }
 
+/**
+ * Only accounts whose identity was checked at link time are used: a link stored before that check
+ * existed may belong to someone else, so it counts as not linked and the employee links it again.
+ */
+function usable(account: ConnectorAccountRecord | null): account is ConnectorAccountRecord {
+  return account !== null && account.status === 'active' && (account.tokens.metadata['verified_as'] ?? '') !== '';
+}
+
 function toCredential(tokens: TokenSet): LinkedCredential {
   return {
     accessToken: tokens.accessToken,
@@ -84,7 +92,7 @@ export class CredentialBroker {
     const refreshLocked = async (): Promise<ConnectorAccountRecord> => {
       const outcome = await this.deps.accounts.withLock(tenantId, userId, connector.id, async (locked): Promise<ConnectorAccountRecord | 'not_linked'> => {
         const current = locked.account;
-        if (!current || current.status !== 'active') return 'not_linked';
+        if (!usable(current)) return 'not_linked';
         // Another worker may have refreshed while we waited for the lock.
         if (!needsRefresh(current)) return current;
         const refreshToken = current.tokens.refreshToken;
@@ -112,7 +120,7 @@ export class CredentialBroker {
     return {
       forUser: async () => {
         let account = await this.deps.accounts.find(tenantId, userId, connector.id);
-        if (!account || account.status !== 'active') throw notLinked();
+        if (!usable(account)) throw notLinked();
         if (needsRefresh(account)) account = await refreshLocked();
         lastVersion = account.version;
         rejectedVersion = undefined;

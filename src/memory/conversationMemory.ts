@@ -4,8 +4,10 @@ import type { KeyValueStore } from '../infra/keyValue.js';
 import { tenantKey } from '../infra/keys.js';
 import type { TokenCounter } from '../models/tokenCounter.js';
 import type { ConversationTurn } from '../planner/planner.js';
+import { provenanceSchema } from './provenance.js';
 
-const turnSchema = z.object({ role: z.enum(['user', 'assistant', 'summary']), content: z.string() });
+// Entries cached before provenance was recorded read back as 'unknown', which is untrusted.
+const turnSchema = z.object({ role: z.enum(['user', 'assistant', 'summary']), content: z.string(), provenance: provenanceSchema.default('unknown') });
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface ConversationMemoryOptions {
@@ -53,7 +55,11 @@ export class ConversationMemory {
     await this.options.kv.appendToList(this.key(input.tenantId, input.conversationId), JSON.stringify(turn), { maxLength: this.maxTurns, ttlMs: this.ttlMs });
   }
 
-  /** The most recent turns, oldest first. */
+  /**
+   * The most recent turns, oldest first. Turns rebuilt from Postgres have no recorded provenance
+   * here and come back 'unknown' (untrusted); the engine reads history with provenance through
+   * ThreadHistory instead.
+   */
   async recent(tenantId: string, conversationId: string, limit = this.maxTurns): Promise<ConversationTurn[]> {
     const key = this.key(tenantId, conversationId);
     const cached = await this.options.kv.listRange(key, -limit, -1);

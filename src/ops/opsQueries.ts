@@ -5,15 +5,28 @@ import type { BudgetCaps } from '../config/tenantConfig.js';
 export class OpsQueries {
   constructor(private readonly prisma: PrismaClient) {}
 
-  async runs(tenantId: string, options: { status?: string; limit?: number } = {}) {
+  /**
+   * One page of runs, newest first. Keyset-paged on (createdAt, id) so the thousandth page costs what
+   * the first does (index runs(tenant_id, created_at, id)); `nextCursor` continues after the last row.
+   */
+  async runs(tenantId: string, options: { status?: string; limit?: number; cursor?: { createdAt: Date; id: string } } = {}) {
+    const take = Math.min(options.limit ?? 50, 200);
+    // `createdAt <= cursor` is what bounds the index range; the OR only breaks ties within that instant.
+    const after = options.cursor
+      ? { createdAt: { lte: options.cursor.createdAt }, OR: [{ createdAt: { lt: options.cursor.createdAt } }, { id: { lt: options.cursor.id } }] }
+      : {};
     const rows = await this.prisma.run.findMany({
-      where: { tenantId, ...(options.status ? { status: options.status } : {}) },
-      orderBy: { createdAt: 'desc' },
-      take: Math.min(options.limit ?? 50, 200),
+      where: { tenantId, ...(options.status ? { status: options.status } : {}), ...after },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take,
       select: { id: true, userId: true, channel: true, status: true, input: true, stepsUsed: true, tokensUsed: true, costMicros: true, routing: true, createdAt: true, finishedAt: true },
     });
     const names = await this.userNames(tenantId, rows.map((r) => r.userId));
-    return rows.map((r) => ({ ...r, costMicros: Number(r.costMicros), user: names.get(r.userId) ?? r.userId }));
+    const last = rows.length === take ? rows.at(-1) : undefined;
+    return {
+      runs: rows.map((r) => ({ ...r, costMicros: Number(r.costMicros), user: names.get(r.userId) ?? r.userId })),
+      nextCursor: last ? `${last.createdAt.toISOString()}_${last.id}` : null,
+    };
   }
 
   async run(tenantId: string, runId: string) {

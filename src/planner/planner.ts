@@ -2,6 +2,9 @@ import type { Plan } from '../engine/plan.js';
 import type { RiskTier } from '../tools/tool.js';
 import type { JsonObject } from '../core/json.js';
 import type { Logger } from '../core/logger.js';
+import type { Provenance } from '../memory/provenance.js';
+
+export type { Provenance } from '../memory/provenance.js';
 
 export type PlannerTier = 'deterministic' | 'fast' | 'mid' | 'power';
 
@@ -30,6 +33,8 @@ export interface StepObservation {
 export interface ConversationTurn {
   readonly role: 'user' | 'assistant' | 'summary';
   readonly content: string;
+  /** Whose words these are: only the requester's own may instruct; the rest is fenced as data. */
+  readonly provenance: Provenance;
 }
 
 /** Model spend the engine must account for; cost in integer micro-dollars. */
@@ -74,23 +79,32 @@ export interface PlanningContext {
   onAnswerDelta(text: string): void;
 }
 
-export type PlannerDecision =
+/**
+ * Set on any decision when text that is not the requester's own words shaped it (see
+ * derivedFromToolOutput); an answer so made is itself untrusted in later prompts of the thread.
+ */
+interface Provenanced {
+  readonly untrustedInput?: boolean;
+}
+
+export type PlannerDecision = (
   | {
       readonly kind: 'plan';
       readonly plan: Plan;
       readonly tier: PlannerTier;
       readonly reason: string;
       /**
-       * True when the plan was made after the planner saw tool output (untrusted data). A prompt
-       * injection in a ticket could have shaped it, so the engine must require approval for every
-       * write/high step of such a plan.
+       * True when the plan was made while untrusted text (tool output, an answer restating it,
+       * another person's message, stored facts) was in the prompt. A prompt injection could have
+       * shaped it, so the engine requires approval for every write/high step of such a plan.
        */
       readonly derivedFromToolOutput?: boolean;
       /** True when no model was reachable and tier 0 planned instead. */
       readonly reducedMode?: boolean;
     }
   | { readonly kind: 'answer'; readonly text: string; readonly tier: PlannerTier; readonly reducedMode?: boolean }
-  | { readonly kind: 'clarify'; readonly question: string; readonly tier: PlannerTier; readonly reducedMode?: boolean };
+  | { readonly kind: 'clarify'; readonly question: string; readonly tier: PlannerTier; readonly reducedMode?: boolean }
+) & Provenanced;
 
 /**
  * The engine calls next() first with no observations (plan), then after each batch of steps with

@@ -32,6 +32,7 @@ export function routeRequest(input: RouteInput): RouteDecision {
     const intents = input.match.steps.map((s) => s.intent).join(', ');
     return { tier: 'deterministic', reason: `tier 0 recognised the request (${intents})` };
   }
+  if (input.match.kind === 'answer') return { tier: 'deterministic', reason: `tier 0 answered directly (${input.match.intent})` };
   if (input.match.kind === 'clarify') return { tier: 'deterministic', reason: `tier 0 recognised ${input.match.intent} but a detail is missing` };
   const connectors = mentionedConnectors(input.request, input.tools);
   if (connectors.length > 1) return { tier: 'power', reason: `the request spans ${connectors.length} connectors (${connectors.join(', ')})` };

@@ -30,7 +30,8 @@ export class TieredPlanner implements Planner {
   async next(ctx: PlanningContext): Promise<PlannerDecision> {
     if (ctx.iteration === 0 && ctx.observations.length === 0 && this.deps.cache) {
       const hit = await this.deps.cache.get(ctx.tenantId, ctx.userId, ctx.request);
-      if (hit) return this.answer(ctx, { kind: 'answer', text: hit.text, tier: hit.tier });
+      // A cached answer was written from tool output (only read-only plans are cached).
+      if (hit) return this.answer(ctx, { kind: 'answer', text: hit.text, tier: hit.tier, untrustedInput: true });
     }
     const decision = await this.decide(ctx);
     if (decision.kind === 'answer' && this.deps.cache && !decision.reducedMode && ResponseCache.isCacheable(ctx.previousPlan, ctx.observations, ctx.tools)) {

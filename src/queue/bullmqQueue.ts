@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DelayedError, Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Logger } from '../core/logger.js';
 import { jobIdOf, type JobHandler, type QueueOptions, type RunJob, type RunQueue } from './runQueue.js';
@@ -44,6 +45,23 @@ export class BullmqRunQueue implements RunQueue {
 
   async enqueue(job: RunJob, options: { delayMs?: number } = {}): Promise<void> {
     const jobId = jobIdOf(job);
+    // A job id already waiting or delayed makes add() a no-op (idempotent per run). An ACTIVE job
+    // may already have read the state this wake-up changed, so a follow-up job is added under a
+    // second id; should that one be active too, a one-off id (passes of one run are serialised by
+    // the conversation lock, and a pass over a settled run does nothing).
+    for (const id of [jobId, `${jobId}-next`, `${jobId}-next-${randomUUID()}`]) {
+      for (let tries = 0; tries < 3; tries += 1) {
+        await this.add(id, job, options);
+        const state = await this.queue.getJobState(id);
+        // Finished (and removed) between add() and the look: add it again.
+        if (state === 'unknown' || state === 'completed' || state === 'failed') continue;
+        if (state !== 'active') return;
+        break;
+      }
+    }
+  }
+
+  private async add(jobId: string, job: RunJob, options: { delayMs?: number }): Promise<void> {
     await this.queue.add('run', { tenantId: job.tenantId, runId: job.runId }, {
       jobId,
       ...(options.delayMs ? { delay: options.delayMs } : {}),
@@ -69,8 +87,10 @@ export class BullmqRunQueue implements RunQueue {
         connection: this.connection,
         prefix: this.options.prefix,
         concurrency,
-        lockDuration: this.options.lockDurationMs ?? 30_000,
-        stalledInterval: this.options.lockDurationMs ?? 30_000,
+        // Short locks renewed by BullMQ (every lockDuration / 2): a killed worker's job is seen as
+        // stalled within seconds. The conversation lease, not this lock, keeps runs single-driver.
+        lockDuration: this.options.lockDurationMs ?? 10_000,
+        stalledInterval: Math.max(1_000, Math.floor((this.options.lockDurationMs ?? 10_000) / 2)),
         maxStalledCount: 5,
       },
     );

@@ -13,6 +13,8 @@ export interface RegisteredTool {
   readonly connector?: ConnectorInstanceConfig;
   /** Tenant-defined tools carry their JSON Schema, validated with jsonschema at call time. */
   readonly jsonSchema?: Record<string, unknown>;
+  /** Tools outside a configured connector (tenant MCP servers) trip their own breaker under this id. */
+  readonly breakerId?: string;
 }
 
 /** One tenant's tools. Immutable once built, so concurrent runs can share it. */

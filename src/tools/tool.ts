@@ -32,6 +32,11 @@ export type ReconcileResult<O> =
   | { readonly status: 'not_applied' }
   | { readonly status: 'unknown' };
 
+/** What a read-only precheck found: the action is needed, or it would change nothing (here is why). */
+export type PrecheckResult<O> =
+  | { readonly status: 'needed' }
+  | { readonly status: 'not_needed'; readonly output: O };
+
 export interface ToolDefinition<I = unknown, O = unknown> {
   /** Local name, snake_case (e.g. "create_incident"); the registry prefixes the connector instance id. */
   readonly name: string;
@@ -51,6 +56,13 @@ export interface ToolDefinition<I = unknown, O = unknown> {
    * crashed call is marked `unverified` and reported to the employee, never repeated.
    */
   reconcile?(ctx: ToolContext, args: I): Promise<ReconcileResult<O>>;
+  /**
+   * Read-only look before an approver is asked: when the action would change nothing (unlocking an
+   * account that is not locked) it returns `not_needed` with the output the call would have had, and
+   * the step succeeds with it: no approval, no call. Must not change anything; on error the
+   * approver is asked as usual.
+   */
+  precheck?(ctx: ToolContext, args: I): Promise<PrecheckResult<O>>;
   /** One line for the approval card and the plan checklist, e.g. "Reset the Okta password of ada@acme.test". */
   describe?(args: I): string;
   /**

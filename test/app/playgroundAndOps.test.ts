@@ -1,5 +1,6 @@
 import pg from 'pg';
-import { ADMIN_PASSWORD, eventually, startProduct, type RunningProduct } from './support/product.js';
+import { eventually, startProduct, type RunningProduct } from './support/product.js';
+import { BREAK_GLASS, breakGlassLogin, ssoSignIn } from './support/signIn.js';
 
 // One product instance (real Postgres, embedded queue/cache) for the playground's input checks and
 // the operations view's login and tenant scoping.
@@ -72,7 +73,7 @@ describe('playground input', () => {
 });
 
 describe('operations view', () => {
-  const login = (email: string, password: string) => post('/ops/login', { email, password });
+  const login = (email: string, password: string) => breakGlassLogin(product.url, { tenant: 'acme', email, password });
   const cookieOf = (response: Response): string => (response.headers.get('set-cookie') ?? '').split(';')[0]!;
 
   test('refuses every data route without a session, and a wrong password or a non-admin', async () => {
@@ -81,8 +82,11 @@ describe('operations view', () => {
     }
     expect((await post('/ops/api/dead-letters/00000000-0000-4000-8000-000000000000/replay', {})).status).toBe(401);
     expect(await errorOf(await login('linus@acme.test', 'wrong'))).toMatchObject({ status: 401, code: 'invalid_credentials' });
-    expect(await errorOf(await login('ada@acme.test', ADMIN_PASSWORD))).toMatchObject({ status: 401, code: 'invalid_credentials' });
-    expect((await fetch(`${product.url}/ops/api/runs`, { headers: { cookie: 'sb_ops=acme.forgedforgedforgedforgedforgedforge' } })).status).toBe(401);
+    expect(await errorOf(await login('ada@acme.test', BREAK_GLASS.password))).toMatchObject({ status: 401, code: 'invalid_credentials' });
+    expect((await fetch(`${product.url}/ops/api/runs`, { headers: { cookie: 'sb_session=acme.forgedforgedforgedforgedforgedforge' } })).status).toBe(401);
+    // Signed in, but not an administrator: the playground may use the session, the operations view may not.
+    const ada = await ssoSignIn(product.url, 'acme', 'ada@acme.test');
+    expect(await errorOf(await fetch(`${product.url}/ops/api/runs`, { headers: { cookie: ada.cookie } }))).toMatchObject({ status: 403, code: 'not_admin' });
   });
 
   test('an admin sees only their tenant, with an HttpOnly SameSite session, and can replay a dead letter', async () => {
@@ -92,7 +96,7 @@ describe('operations view', () => {
     const otherRun = (await sql.query(`INSERT INTO runs (tenant_id, conversation_id, user_id, channel, delivery_id, input, reply, caps) VALUES ('globex', $1, $2, 'web', 'd1', 'globex secret request', '{}', '{}') RETURNING id`, [conv, other])).rows[0].id as string;
     const otherDead = (await sql.query(`INSERT INTO dead_letters (tenant_id, run_id, reason, error, attempts) VALUES ('globex', $1, 'attempts_exhausted', '{}', 3) RETURNING id`, [otherRun])).rows[0].id as string;
 
-    const response = await login('linus@acme.test', ADMIN_PASSWORD);
+    const response = await login('linus@acme.test', BREAK_GLASS.password);
     expect(response.status).toBe(200);
     const setCookie = response.headers.get('set-cookie') ?? '';
     expect(setCookie).toMatch(/HttpOnly/);
@@ -110,7 +114,7 @@ describe('operations view', () => {
     const usage = (await get('/ops/api/usage')) as { caps: { perUserDay: { tokens: number } } };
     expect(usage.caps.perUserDay.tokens).toBe(500000);
     const audit = (await get('/ops/api/audit')) as { entries: { action: string }[] };
-    expect(audit.entries.map((e) => e.action)).toContain('ops.login');
+    expect(audit.entries.map((e) => e.action)).toContain('auth.signed_in');
     const decided = (await get('/ops/api/approvals?status=decided')) as { approvals: { status: string }[] };
     expect(decided.approvals.some((a) => a.status === 'denied')).toBe(true);
 
@@ -119,13 +123,14 @@ describe('operations view', () => {
     const dead = (await sql.query(`INSERT INTO dead_letters (tenant_id, run_id, reason, error, attempts) VALUES ('acme', $1, 'attempts_exhausted', '{}', 3) RETURNING id`, [runId])).rows[0].id as string;
     const { deadLetters } = (await get('/ops/api/dead-letters')) as { deadLetters: { id: string }[] };
     expect(deadLetters.map((d) => d.id)).toEqual([dead]);
-    const replay = (id: string) => fetch(`${product.url}/ops/api/dead-letters/${id}/replay`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{}' });
+    const { csrfToken } = (await get('/ops/api/me')) as { csrfToken: string };
+    const replay = (id: string) => fetch(`${product.url}/ops/api/dead-letters/${id}/replay`, { method: 'POST', headers: { cookie, 'content-type': 'application/json', 'x-csrf-token': csrfToken }, body: '{}' });
     expect((await replay(otherDead)).status).toBe(404);
     expect((await replay(dead)).status).toBe(200);
     expect((await replay(dead)).status).toBe(404);
     expect((await sql.query('SELECT replayed_at FROM dead_letters WHERE id = $1', [otherDead])).rows[0].replayed_at).toBeNull();
 
-    const out = await post('/ops/logout', {}, { cookie, 'content-type': 'application/json' });
+    const out = await post('/auth/logout', {}, { cookie, 'content-type': 'application/json', 'x-csrf-token': csrfToken });
     expect(out.status).toBe(200);
     expect((await fetch(`${product.url}/ops/api/me`, { headers: { cookie } })).status).toBe(401);
   });

@@ -66,7 +66,7 @@ afterAll(async () => {
 
 test('healthz and readyz answer while everything is up', async () => {
   expect((await fetch(`${product.url}/healthz`)).status).toBe(200);
-  expect(await readyz()).toEqual({ status: 200, body: { status: 'ready', checks: { database: 'ok', cache: 'ok', queue: 'ok' } } });
+  expect(await readyz()).toEqual({ status: 200, body: { status: 'ready', checks: { database: 'ok', cache: 'ok', queue: 'ok', channels: 'ok' } } });
   const metrics = await (await fetch(`${product.url}/metrics`)).text();
   expect(metrics).toContain('switchboard_runs_total');
 });

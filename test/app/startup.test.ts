@@ -24,10 +24,12 @@ test('starts with no configuration and answers healthz and readyz', async () => 
   process.stdout.write(`embedded startup: ${Date.now() - started} ms\n`);
   expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
   const ready = await fetch(`${app.url}/readyz`);
-  expect(await ready.json()).toEqual({ status: 'ready', checks: { database: 'ok', cache: 'ok', queue: 'ok' } });
+  expect(await ready.json()).toEqual({ status: 'ready', checks: { database: 'ok', cache: 'ok', queue: 'ok', channels: 'ok' } });
   expect(app.banner).toContain('embedded PGlite');
   expect(app.banner).toContain('20 linked now');
-  expect(app.adminPassword.length).toBeGreaterThanOrEqual(16);
+  // Nothing configured: operations sign-in is SSO against the Okta sandbox, and /metrics is open to loopback only.
+  expect(app.banner).toContain('acme: SSO via Okta sandbox (pick an admin: linus@acme.test)');
+  expect((await fetch(`${app.url}/metrics`)).status).toBe(200);
   const page = await fetch(app.url);
   expect(page.headers.get('content-type')).toContain('text/html');
   expect(await page.text()).toContain('Switchboard playground');

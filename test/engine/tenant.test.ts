@@ -69,7 +69,7 @@ test("tenant A's runs, steps, tool calls, approvals, events, ledger and dead let
   expect((await tables.runs.get('tenant-a', completed.id))?.status).toBe('completed');
 });
 
-test('daily budget counters and dedup keys carry their tenant', async () => {
+test('daily budget counters and delivery dedup carry their tenant', async () => {
   const result = await harness.runtime.gateway.submit(turn('tenant-b', 'ada@acme.test', JSON.stringify({ usage: { inputTokens: 7, outputTokens: 1, costMicros: 1 } }), { deliveryId: 'shared-delivery' }));
   expect(result.status).toBe('accepted');
   // The same delivery id in another tenant is a different delivery.
@@ -77,5 +77,7 @@ test('daily budget counters and dedup keys carry their tenant', async () => {
   if (result.status === 'accepted') await waitForStatus(database.db.prisma, 'tenant-b', result.runId, ['completed']);
   const day = new Date().toISOString().slice(0, 10);
   expect(await harness.infra.kv.get(`t:tenant-b:budget:${day}:tenant:tokens`)).toBe('8');
-  expect(await harness.infra.kv.get(`t:tenant-b:delivery:web:shared-delivery`)).toBe('1');
+  // Deliveries are settled by the run row, unique per tenant (issue 12): one run in each tenant.
+  expect(await database.db.prisma.run.count({ where: { tenantId: 'tenant-b', deliveryId: 'shared-delivery' } })).toBe(1);
+  expect(await database.db.prisma.run.count({ where: { tenantId: 'tenant-a', deliveryId: 'shared-delivery' } })).toBe(1);
 });

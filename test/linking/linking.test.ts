@@ -7,8 +7,8 @@ import { SecretBox, parseKeyRing, generateKeySpec } from '../../src/store/crypto
 import { createRepositories, syncTenants, type Repositories } from '../../src/store/repositories/index.js';
 import { parseTenantsFile } from '../../src/config/tenantsFile.js';
 import {
-  AccountLinkingService, CredentialBroker, createConnectorDirectory, oauthCallbackHandler,
-  LinkStateInvalidError, ServiceCredentialMissingError, type CompletedLink,
+  AccountLinkingService, CredentialBroker, createConnectorDirectory, oauthCallbackHandler, linkStartPage, linkStartSubmit, mappedAccountsFrom,
+  LinkBrowserMismatchError, LinkStateInvalidError, ServiceCredentialMissingError, type CompletedLink,
 } from '../../src/linking/index.js';
 import type { OAuthProvider } from '../../src/tools/connector.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -43,6 +43,8 @@ function tenantsFile(serverUrl: string) {
         { email: 'ada@acme.test', displayName: 'Ada', managerEmail: 'grace@acme.test' },
         { email: 'grace@acme.test', displayName: 'Grace', roles: ['employee', 'manager'] },
         { email: 'alan@acme.test', displayName: 'Alan' },
+        // Linus's Jira account uses his old address; only that account may be linked for him.
+        { email: 'linus@acme.test', displayName: 'Linus', accounts: { jira: 'l.t@old-acme.test' } },
       ],
       connectors: [
         { id: 'jira', kind: 'jira', baseUrl: serverUrl, oauth: { clientId: 'switchboard-test', clientSecretEnv: 'JIRA_SECRET', scopes: ['read', 'write'] } },
@@ -58,9 +60,34 @@ async function authorize(url: string, email: string): Promise<string> {
   return response.headers.get('location')!;
 }
 
-async function linkViaBrowser(email: string, connectorId = 'jira', runId?: string): Promise<Response> {
-  const { url } = await service.startLink({ tenantId: 'acme', userId: users[email]!, connectorId, ...(runId ? { runId } : {}) });
-  return fetch(await authorize(url, email));
+/** What a browser does with the link from the chat: the landing page, then "Continue" (a POST that sets the link cookie). */
+async function openInBrowser(linkUrl: string): Promise<{ authorizeUrl: string; cookie: string }> {
+  expect(linkUrl.startsWith(`${appUrl}/link/start?t=`)).toBe(true);
+  const landing = await fetch(linkUrl);
+  expect(landing.status).toBe(200);
+  expect(await landing.text()).toContain('method="post" action="/link/start"');
+  const posted = await fetch(`${appUrl}/link/start`, {
+    method: 'POST', redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ t: new URL(linkUrl).searchParams.get('t')! }),
+  });
+  expect(posted.status).toBe(303);
+  const setCookie = posted.headers.get('set-cookie')!;
+  expect(setCookie).toMatch(/HttpOnly/);
+  expect(setCookie).toMatch(/SameSite=Lax/);
+  return { authorizeUrl: posted.headers.get('location')!, cookie: setCookie.split(';')[0]! };
+}
+
+/** Starts a link as `asUser`, opens it in a browser and signs in at the provider as `signInAs`; returns the callback page. */
+async function linkViaBrowser(asUser: string, connectorId = 'jira', runId?: string, signInAs = asUser): Promise<Response> {
+  const { url } = await service.startLink({ tenantId: 'acme', userId: users[asUser]!, connectorId, ...(runId ? { runId } : {}) });
+  const browser = await openInBrowser(url);
+  return fetch(await authorize(browser.authorizeUrl, signInAs), { headers: { cookie: browser.cookie } });
+}
+
+/** The verifier a browser would hold, for tests that drive completeLink directly. */
+async function opened(state: string): Promise<{ authorizeUrl: string; browserVerifier: string }> {
+  return service.openLink({ state });
 }
 
 beforeAll(async () => {
@@ -76,7 +103,9 @@ beforeAll(async () => {
   const directory = createConnectorDirectory(tenantsFile(oauth.url).tenants, {
     sandboxUrls: {}, env: { JIRA_SECRET: oauth.clientSecret, OKTA_SVC: 'svc-token-okta' }, publicUrl: appUrl,
   });
-  service = new AccountLinkingService({ repositories: repos, providers: () => provider, connectors: directory, logger, clock });
+  service = new AccountLinkingService({ repositories: repos, providers: () => provider, connectors: directory, logger, clock, publicUrl: appUrl, mappedAccount: mappedAccountsFrom(tenantsFile(oauth.url).tenants) });
+  app.route('GET', '/link/start', linkStartPage(service));
+  app.route('POST', '/link/start', linkStartSubmit(service, { secureCookies: false, logger }));
   app.route('GET', '/oauth/callback/:connectorId', oauthCallbackHandler(service, (link) => { linked.push(link); }, logger));
 });
 
@@ -127,10 +156,11 @@ test('the browser flow links the account, stores it encrypted, audits it and res
 
 test('a replayed callback is refused with a clear page and resumes nothing', async () => {
   const { url } = await service.startLink({ tenantId: 'acme', userId: users['alan@acme.test']!, connectorId: 'jira' });
-  const callback = await authorize(url, 'alan@acme.test');
-  expect((await fetch(callback)).status).toBe(200);
+  const browser = await openInBrowser(url);
+  const callback = await authorize(browser.authorizeUrl, 'alan@acme.test');
+  expect((await fetch(callback, { headers: { cookie: browser.cookie } })).status).toBe(200);
   const before = linked.length;
-  const replay = await fetch(callback);
+  const replay = await fetch(callback, { headers: { cookie: browser.cookie } });
   expect(replay.status).toBe(400);
   expect(await replay.text()).toContain('expired or was already used');
   expect(linked.length).toBe(before);
@@ -140,12 +170,95 @@ test('a replayed callback is refused with a clear page and resumes nothing', asy
   expect(garbage.status).toBe(400);
 });
 
+test('a link finished in a browser that did not open it is refused and stores nothing', async () => {
+  const alan = users['alan@acme.test']!;
+  const exchangesBefore = oauth.stats.codeExchanges;
+  const { url } = await service.startLink({ tenantId: 'acme', userId: alan, connectorId: 'okta' });
+  const browser = await openInBrowser(url);
+  const callback = await authorize(browser.authorizeUrl, 'alan@acme.test');
+  // Someone else's browser (no cookie, or the cookie of another link) brings the callback back.
+  const elsewhere = await fetch(callback);
+  expect(elsewhere.status).toBe(400);
+  expect(await elsewhere.text()).toContain('finished in a different browser');
+  const other = await service.startLink({ tenantId: 'acme', userId: alan, connectorId: 'okta' });
+  const otherBrowser = await openInBrowser(other.url);
+  const wrongCookie = await fetch(callback, { headers: { cookie: otherBrowser.cookie.replace(/^[^=]+/, browser.cookie.split('=')[0]!) } });
+  expect(wrongCookie.status).toBe(400);
+  expect(oauth.stats.codeExchanges).toBe(exchangesBefore);
+  expect(await repos.accounts.find('acme', alan, 'okta')).toBeNull();
+  // The link itself cannot be opened a second time elsewhere either.
+  const again = await fetch(`${appUrl}/link/start`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ t: new URL(url).searchParams.get('t')! }) });
+  expect(again.status).toBe(400);
+  expect(await again.text()).toContain('This link was already opened');
+  expect(await expectRejects(service.completeLink({ state: new URL(url).searchParams.get('t')!, code: 'x', browserVerifier: undefined }))).toBeInstanceOf(LinkBrowserMismatchError);
+  // Another site cannot make a browser open someone's link (form posted cross-site).
+  const fresh = await service.startLink({ tenantId: 'acme', userId: alan, connectorId: 'okta' });
+  const crossSite = await fetch(`${appUrl}/link/start`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'cross-site' }, body: new URLSearchParams({ t: fresh.state }) });
+  expect(crossSite.status).toBe(403);
+  expect(crossSite.headers.get('set-cookie')).toBeNull();
+  expect((await fetch(fresh.url)).status).toBe(200);
+  // The browser that opened it still can.
+  const mine = await fetch(callback, { headers: { cookie: browser.cookie } });
+  expect(mine.status).toBe(200);
+  expect(mine.headers.get('set-cookie')).toMatch(/Max-Age=0/);
+  expect((await repos.accounts.find('acme', alan, 'okta'))?.tokens.metadata['verified_as']).toBe('alan@acme.test');
+});
+
+test('signing in at the provider as someone else is refused, audited, revoked, and the employee is told why', async () => {
+  const ada = users['ada@acme.test']!;
+  const before = (await repos.accounts.find('acme', ada, 'jira'))!;
+  const revocationsBefore = oauth.stats.revocations;
+  const linkedBefore = linked.length;
+  const page = await linkViaBrowser('ada@acme.test', 'jira', undefined, 'alan@acme.test');
+  expect(page.status).toBe(403);
+  const text = await page.text();
+  expect(text).toContain('You signed in to Jira as alan@acme.test, but you are ada@acme.test in Switchboard, so I did not connect that account.');
+  expect(text).toContain('ask your admin');
+  expect(linked.length).toBe(linkedBefore);
+  // Ada's own link is untouched; Alan's grant was handed back to the provider.
+  const after = (await repos.accounts.find('acme', ada, 'jira'))!;
+  expect(after.version).toBe(before.version);
+  expect(after.tokens.externalUserId).toBe('ada@acme.test');
+  expect(oauth.stats.revocations - revocationsBefore).toBe(1);
+  const refused = await repos.audit.list('acme', { action: 'connector_account.link_refused' });
+  expect(refused).toHaveLength(1);
+  expect(refused[0]).toMatchObject({ actorUserId: ada, targetId: 'jira', data: { reason: 'identity_mismatch', signedInAs: 'alan@acme.test', expected: 'ada@acme.test' } });
+  // The refusal page (only ever shown in the browser that opened the link) offers a fresh link.
+  const fresh = /name="t" value="([^"]+)"/.exec(text)?.[1];
+  expect(fresh).toBeDefined();
+  const browser = await openInBrowser(`${appUrl}/link/start?t=${encodeURIComponent(fresh!)}`);
+  const retried = await fetch(await authorize(browser.authorizeUrl, 'ada@acme.test'), { headers: { cookie: browser.cookie } });
+  expect(retried.status).toBe(200);
+  expect((await repos.accounts.find('acme', ada, 'jira'))?.tokens.metadata['verified_as']).toBe('ada@acme.test');
+});
+
+test('an explicit account in the tenant config decides whose account it is', async () => {
+  const linus = users['linus@acme.test']!;
+  const byEmail = await linkViaBrowser('linus@acme.test', 'jira');
+  expect(byEmail.status).toBe(403);
+  expect(await byEmail.text()).toContain('You signed in to Jira as linus@acme.test, but your organisation lists l.t@old-acme.test as your Jira account');
+  expect(await repos.accounts.find('acme', linus, 'jira')).toBeNull();
+  const mapped = await linkViaBrowser('linus@acme.test', 'jira', undefined, 'l.t@old-acme.test');
+  expect(mapped.status).toBe(200);
+  const credential = await broker().credentialsFor({ tenantId: 'acme', userId: linus, connector: jira() }).forUser();
+  expect(credential.externalUserId).toBe('l.t@old-acme.test');
+  expect(credential.metadata['verified_as']).toBe('l.t@old-acme.test');
+});
+
+test('an account stored before identities were checked is not used until it is linked again', async () => {
+  const linus = users['linus@acme.test']!;
+  await repos.accounts.save('acme', { userId: linus, connectorId: 'okta', kind: 'okta', tokens: { accessToken: 'at-unverified', scopes: [], externalUserId: 'alan@acme.test', metadata: {} } });
+  const okta = service.connector('acme', 'okta');
+  expect(await expectRejects(broker().credentialsFor({ tenantId: 'acme', userId: linus, connector: okta }).forUser())).toBeInstanceOf(AccountNotLinkedError);
+});
+
 test('an OAuth state is consumed exactly once even when ten callbacks race', async () => {
   const exchangesBefore = oauth.stats.codeExchanges;
-  const { url, state } = await service.startLink({ tenantId: 'acme', userId: users['grace@acme.test']!, connectorId: 'jira' });
-  const code = new URL(await authorize(url, 'grace@acme.test')).searchParams.get('code')!;
-  const services = [service, new AccountLinkingService({ repositories: createRepositories(second.prisma, box), providers: () => provider, connectors: createConnectorDirectory(tenantsFile(oauth.url).tenants, { sandboxUrls: {}, env: { JIRA_SECRET: oauth.clientSecret }, publicUrl: appUrl }), logger, clock })];
-  const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => services[i % 2]!.completeLink({ state, code })));
+  const { state } = await service.startLink({ tenantId: 'acme', userId: users['grace@acme.test']!, connectorId: 'jira' });
+  const browser = await opened(state);
+  const code = new URL(await authorize(browser.authorizeUrl, 'grace@acme.test')).searchParams.get('code')!;
+  const services = [service, new AccountLinkingService({ repositories: createRepositories(second.prisma, box), providers: () => provider, connectors: createConnectorDirectory(tenantsFile(oauth.url).tenants, { sandboxUrls: {}, env: { JIRA_SECRET: oauth.clientSecret }, publicUrl: appUrl }), logger, clock, publicUrl: appUrl })];
+  const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => services[i % 2]!.completeLink({ state, code, browserVerifier: browser.browserVerifier })));
   expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
   const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
   expect(rejected).toHaveLength(9);
@@ -154,10 +267,11 @@ test('an OAuth state is consumed exactly once even when ten callbacks race', asy
 });
 
 test('a state older than ten minutes is refused', async () => {
-  const { url, state } = await service.startLink({ tenantId: 'acme', userId: users['alan@acme.test']!, connectorId: 'jira' });
-  const code = new URL(await authorize(url, 'alan@acme.test')).searchParams.get('code')!;
+  const { state } = await service.startLink({ tenantId: 'acme', userId: users['alan@acme.test']!, connectorId: 'jira' });
+  const browser = await opened(state);
+  const code = new URL(await authorize(browser.authorizeUrl, 'alan@acme.test')).searchParams.get('code')!;
   now = new Date(now.getTime() + 10 * 60_000 + 1);
-  const error = await expectRejects(service.completeLink({ state, code }));
+  const error = await expectRejects(service.completeLink({ state, code, browserVerifier: browser.browserVerifier }));
   expect(error).toBeInstanceOf(LinkStateInvalidError);
   expect((error as Error).message).not.toContain(code);
 });
@@ -218,7 +332,8 @@ test('no account, service tokens and unlinking', async () => {
 
 test('a bad authorization code fails with a clear error that does not echo the code', async () => {
   const { state } = await service.startLink({ tenantId: 'acme', userId: users['grace@acme.test']!, connectorId: 'okta' });
-  const error = await expectRejects(service.completeLink({ state, code: 'code_forged-by-someone' }));
+  const browser = await opened(state);
+  const error = await expectRejects(service.completeLink({ state, code: 'code_forged-by-someone', browserVerifier: browser.browserVerifier }));
   expect(isSwitchboardError(error) && error.code).toBe('link_exchange_failed');
   expect((error as Error).message).not.toContain('code_forged-by-someone');
   expect(logLines.join('')).not.toContain('code_forged-by-someone');

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ContextWindowManager, TRUNCATION_MARKER } from '../../src/memory/contextWindow.js';
 import { ConversationMemory } from '../../src/memory/conversationMemory.js';
+import type { Provenance } from '../../src/memory/provenance.js';
 import { UserFactStore } from '../../src/memory/userFacts.js';
 import { WorkingMemory } from '../../src/memory/workingMemory.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -27,11 +28,11 @@ describe('memory on real Postgres and Redis', () => {
   test('history is cached per thread and rebuilt from Postgres when the cache is empty', async () => {
     const memory = new ConversationMemory({ kv: env.infra.kv, prisma: db.db.prisma, tokens: testTokenCounter() });
     const conversationId = await conversation('acme');
-    await memory.append({ tenantId: 'acme', conversationId, turn: { role: 'user', content: 'my open tickets' } });
-    await memory.append({ tenantId: 'acme', conversationId, turn: { role: 'assistant', content: 'You have one: INC0010001.' } });
+    await memory.append({ tenantId: 'acme', conversationId, turn: { role: 'user', content: 'my open tickets', provenance: 'requester' } });
+    await memory.append({ tenantId: 'acme', conversationId, turn: { role: 'assistant', content: 'You have one: INC0010001.', provenance: 'derived' } });
     expect(await memory.recent('acme', conversationId)).toEqual([
-      { role: 'user', content: 'my open tickets' },
-      { role: 'assistant', content: 'You have one: INC0010001.' },
+      { role: 'user', content: 'my open tickets', provenance: 'requester' },
+      { role: 'assistant', content: 'You have one: INC0010001.', provenance: 'derived' },
     ]);
     await env.infra.kv.delete(`t:acme:conv:${conversationId}:turns`);
     const cold = new ConversationMemory({ kv: env.infra.kv, prisma: db.db.prisma });
@@ -44,13 +45,13 @@ describe('memory on real Postgres and Redis', () => {
   test('another tenant cannot read a thread by its id', async () => {
     const memory = new ConversationMemory({ kv: env.infra.kv, prisma: db.db.prisma });
     const conversationId = await conversation('acme');
-    await memory.append({ tenantId: 'acme', conversationId, turn: { role: 'user', content: 'secret plans' } });
+    await memory.append({ tenantId: 'acme', conversationId, turn: { role: 'user', content: 'secret plans', provenance: 'requester' } });
     expect(await memory.recent('globex', conversationId)).toEqual([]);
   });
 
   test('bad turns are refused', async () => {
     const memory = new ConversationMemory({ kv: env.infra.kv });
-    await expect(memory.append({ tenantId: 'acme', conversationId: randomUUID(), turn: { role: 'system' as never, content: 'x' } })).rejects.toThrow();
+    await expect(memory.append({ tenantId: 'acme', conversationId: randomUUID(), turn: { role: 'system' as never, content: 'x', provenance: 'requester' } })).rejects.toThrow();
   });
 
   test('user facts are upserted per tenant and user', async () => {
@@ -76,7 +77,7 @@ describe('memory on real Postgres and Redis', () => {
 
 describe('context window manager without a model', () => {
   const tokens = testTokenCounter();
-  const history = Array.from({ length: 30 }, (_, i) => ({ role: (i % 2 ? 'assistant' : 'user') as 'user' | 'assistant', content: `message ${i} ${'lorem ipsum dolor sit amet '.repeat(20)}` }));
+  const history = Array.from({ length: 30 }, (_, i) => ({ role: (i % 2 ? 'assistant' : 'user') as 'user' | 'assistant', content: `message ${i} ${'lorem ipsum dolor sit amet '.repeat(20)}`, provenance: (i % 2 ? 'assistant' : 'requester') as Provenance }));
 
   test('truncates older turns with a marker, stays under the threshold, keeps the latest turns verbatim', async () => {
     const manager = new ContextWindowManager({ tokens });

@@ -1,5 +1,7 @@
+import { DeterministicPlanner } from '../../src/planner/deterministic/deterministicPlanner.js';
 import { matchRequest } from '../../src/planner/deterministic/matcher.js';
 import type { SlotEnv } from '../../src/planner/deterministic/types.js';
+import { planningContext } from '../support/plannerHarness.js';
 import { productTools } from '../support/toolCatalog.js';
 
 const tools = productTools();
@@ -194,5 +196,24 @@ describe('tier 0 only plans tools the tenant has', () => {
   test('unrelated requests are not matched', () => {
     expect(matchRequest('summarise the last quarter for me in a poem', tools, env).kind).toBe('none');
     expect(matchRequest('what is the weather in Paris', tools, env).kind).toBe('none');
+  });
+});
+
+describe('tier 0 and stored facts', () => {
+  // A stored fact fills only a slot the intent shapes (a Jira project key); tier 0 reads no fact as
+  // instructions, so its plan is not reported as untrusted input.
+  const planner = new DeterministicPlanner(async () => ({ projectAliases: {}, facts: { 'jira.defaultProject': 'FIN' } }));
+
+  test("the default project fills the slot and the plan stays the requester's own", async () => {
+    const decision = await planner.next(planningContext('file a jira bug about the printer on floor 3 jamming').ctx);
+    expect(decision).toMatchObject({ kind: 'plan', tier: 'deterministic' });
+    expect(decision.kind === 'plan' && decision.plan.steps[0]!.args).toMatchObject({ project: 'FIN' });
+    expect(decision.kind === 'plan' && decision.untrustedInput).toBeFalsy();
+  });
+
+  test('an answer written from tool output is reported as untrusted input', async () => {
+    const { ctx } = planningContext('status of INC0010001');
+    const decision = await planner.next({ ...ctx, observations: [{ stepId: 's1', tool: 'servicenow_get_incident', args: {}, status: 'succeeded', result: { number: 'INC0010001' } }] });
+    expect(decision).toMatchObject({ kind: 'answer', untrustedInput: true });
   });
 });

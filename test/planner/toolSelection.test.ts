@@ -16,7 +16,7 @@ describe('tool selection', () => {
     const names = selected.map((t) => t.name);
     expect(names).toEqual(expect.arrayContaining(['servicenow_list_my_incidents', 'jira_list_my_issues']));
     expect(names.every((n) => n.startsWith('servicenow_') || n.startsWith('jira_'))).toBe(true);
-    const prompt = testTokenCounter().countMessages([{ role: 'system', content: renderSystem(selected, {}) }, { role: 'user', content: request }], [SUBMIT_PLAN_TOOL, ASK_USER_TOOL]);
+    const prompt = testTokenCounter().countMessages([{ role: 'system', content: renderSystem(selected) }, { role: 'user', content: request }], [SUBMIT_PLAN_TOOL, ASK_USER_TOOL]);
     expect(prompt).toBeLessThanOrEqual(1_500);
   });
   test('recent tools stay selected for follow-ups', () => {

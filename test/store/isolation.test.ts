@@ -75,7 +75,7 @@ test('every repository query made for tenant B sees nothing of tenant A, even by
   const account = (await repos.accounts.find(A, ada, 'jira'))!;
   expect(await repos.accounts.replaceTokensIfVersion(B, account.id, account.version, { accessToken: 'evil', scopes: [], metadata: {} })).toBe(false);
   expect(await repos.accounts.withLock(B, ada, 'jira', async (locked) => locked.account)).toBeNull();
-  expect(await repos.oauthStates.consume(B, 'acme.state-1', now)).toBeNull();
+  expect(await repos.oauthStates.consume(B, 'acme.state-1', now, 'browser-hash')).toBeNull();
   expect(await repos.oauthStates.pendingForUser(B, ada, now)).toBe(0);
   expect(await repos.conversations.byId(B, conversationId)).toBeNull();
   expect(await repos.conversations.find(B, 'slack', 'C1:1')).toBeNull();

@@ -77,6 +77,6 @@ test('oauth states: expired ones are purged', async () => {
   const user = await repos.users.upsert(T, { email: 's@acme.test', displayName: 'S' });
   const now = new Date('2026-11-22T09:00:00Z');
   await repos.oauthStates.create(T, { id: 'acme.old', userId: user.id, connectorId: 'jira', codeVerifier: 'v', expiresAt: new Date(now.getTime() - 1) });
-  expect(await repos.oauthStates.consume(T, 'acme.old', now)).toBeNull();
+  expect(await repos.oauthStates.consume(T, 'acme.old', now, 'browser-hash')).toBeNull();
   expect(await repos.oauthStates.purgeExpired(T, now)).toBe(1);
 });

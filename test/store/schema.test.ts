@@ -62,7 +62,8 @@ async function roundTripEveryModel(prisma: PrismaClient): Promise<void> {
   };
   check('tenant', { id: t, name: 'Acme', config: { nested: { list: [1, 'two', null, true] } }, createdAt: at(1), updatedAt: at(2) },
     (data) => prisma.tenant.create({ data }), () => prisma.tenant.findUnique({ where: { id: t } }));
-  check('user', { id: uuid(1), tenantId: t, email: 'ada@acme.test', displayName: 'Ada', roles: ['employee', 'approver'], managerId: uuid(2), createdAt: at(3) },
+  check('user', { id: uuid(1), tenantId: t, email: 'ada@acme.test', displayName: 'Ada', roles: ['employee', 'approver'], managerId: uuid(2), deactivatedAt: at(20), createdAt: at(3),
+    source: 'scim', scimUserName: 'ada@acme.test', externalId: 'ext-1', scim: { name: { givenName: 'Ada' } }, scimDeletedAt: at(21), approverGroups: ['it-admins'] },
     (data) => prisma.user.create({ data }), () => prisma.user.findUnique({ where: { id: uuid(1) } }));
   check('platformIdentity', { id: uuid(3), tenantId: t, userId: uuid(1), platform: 'slack', teamId: 'T1', externalId: 'U1', address: { channel: 'D1' }, createdAt: at(4), updatedAt: at(5) },
     (data) => prisma.platformIdentity.create({ data }), () => prisma.platformIdentity.findUnique({ where: { id: uuid(3) } }));
@@ -70,7 +71,7 @@ async function roundTripEveryModel(prisma: PrismaClient): Promise<void> {
     (data) => prisma.channelInstallation.create({ data }), () => prisma.channelInstallation.findUnique({ where: { id: uuid(4) } }));
   check('connectorAccount', { id: uuid(5), tenantId: t, userId: uuid(1), connectorId: 'jira', kind: 'jira', externalUserId: 'acc-1', ciphertext: bytes(9, 8, 7), keyId: 'k1', scopes: ['read', 'write'], expiresAt: at(8), status: 'active', version: 3, createdAt: at(9), updatedAt: at(10) },
     (data) => prisma.connectorAccount.create({ data }), () => prisma.connectorAccount.findUnique({ where: { id: uuid(5) } }));
-  check('oauthState', { id: 'acme.state', tenantId: t, userId: uuid(1), connectorId: 'jira', runId: uuid(6), ciphertext: bytes(1), keyId: 'k1', expiresAt: at(11), consumedAt: at(12), createdAt: at(13) },
+  check('oauthState', { id: 'acme.state', tenantId: t, userId: uuid(1), connectorId: 'jira', runId: uuid(6), ciphertext: bytes(1), keyId: 'k1', expiresAt: at(11), consumedAt: at(12), browserHash: 'b'.repeat(64), openedAt: at(14), createdAt: at(13) },
     (data) => prisma.oAuthState.create({ data }), () => prisma.oAuthState.findUnique({ where: { id: 'acme.state' } }));
   check('conversation', { id: uuid(7), tenantId: t, channel: 'slack', externalId: 'C1:1.2', address: { channel: 'C1', thread: '1.2' }, createdAt: at(14), updatedAt: at(15) },
     (data) => prisma.conversation.create({ data }), () => prisma.conversation.findUnique({ where: { id: uuid(7) } }));
@@ -82,19 +83,24 @@ async function roundTripEveryModel(prisma: PrismaClient): Promise<void> {
     id: uuid(6), tenantId: t, conversationId: uuid(7), userId: uuid(1), channel: 'slack', deliveryId: 'Ev1', status: 'running', input: 'hi', reply: { to: 'C1' },
     plan: { steps: [] }, planVersion: 2, iteration: 3, routing: { tier: 'fast' }, caps: { steps: 10 }, stepsUsed: 1, tokensUsed: 100, costMicros: 9_007_199_254_740_993n,
     answer: 'done', error: { code: 'x' }, eventSeq: 4, attempts: 1, version: 5, deadlineAt: at(19), startedAt: at(20), finishedAt: at(21), createdAt: at(22), updatedAt: at(23),
+    untrustedContext: true, activeMs: 4_500, fence: 3,
   }, (data) => prisma.run.create({ data }), () => prisma.run.findUnique({ where: { id: uuid(6) } }));
   check('runEvent', { id: 42n, tenantId: t, runId: uuid(6), seq: 1, type: 'run.started', payload: { a: 1 }, createdAt: at(24) },
     (data) => prisma.runEventRecord.create({ data }), () => prisma.runEventRecord.findUnique({ where: { id: 42n } }));
   check('step', { id: uuid(10), tenantId: t, runId: uuid(6), planVersion: 2, key: 's1', tool: 'jira_create_issue', title: 'File bug', args: { project: 'NET' }, dependsOn: ['s0'], status: 'done', output: { key: 'NET-1' }, error: { code: 'e' }, startedAt: at(25), finishedAt: at(26), createdAt: at(27), updatedAt: at(28) },
     (data) => prisma.step.create({ data }), () => prisma.step.findUnique({ where: { id: uuid(10) } }));
-  check('toolCall', { id: uuid(11), tenantId: t, runId: uuid(6), stepId: uuid(10), tool: 'jira_create_issue', connectorId: 'jira', actingUserId: uuid(1), actingIdentity: 'user:acc-1', idempotencyKey: 'idem-1', idempotent: false, risk: 'write', args: { a: 1 }, status: 'succeeded', attempts: 2, result: { ok: true }, error: { code: 'none' }, durationMs: 120, startedAt: at(29), finishedAt: at(30) },
+  check('toolCall', { id: uuid(11), tenantId: t, runId: uuid(6), stepId: uuid(10), tool: 'jira_create_issue', connectorId: 'jira', actingUserId: uuid(1), actingIdentity: 'user:acc-1', idempotencyKey: 'idem-1', idempotent: false, risk: 'write', args: { a: 1 }, status: 'succeeded', attempts: 2, result: { ok: true }, error: { code: 'none' }, durationMs: 120, fence: 2, startedAt: at(29), finishedAt: at(30) },
     (data) => prisma.toolCall.create({ data }), () => prisma.toolCall.findUnique({ where: { id: uuid(11) } }));
-  check('approval', { id: uuid(12), tenantId: t, runId: uuid(6), stepId: uuid(10), tool: 'okta_reset_my_password', action: 'Reset password', args: {}, argsHash: 'h', risk: 'high', reason: 'policy', requesterId: uuid(1), approverIds: [uuid(2)], status: 'approved', decidedById: uuid(2), decidedAt: at(31), comment: 'ok', expiresAt: at(32), createdAt: at(33) },
+  check('approval', { id: uuid(12), tenantId: t, runId: uuid(6), stepId: uuid(10), tool: 'okta_reset_my_password', action: 'Reset password', args: {}, argsHash: 'h', risk: 'high', reason: 'policy', requesterId: uuid(1), approverIds: [uuid(2)], status: 'approved', decidedById: uuid(2), decidedAt: at(31), comment: 'ok', view: { headline: 'Reset password', fields: [{ label: 'Group', value: 'VPN' }] }, expiresAt: at(32), createdAt: at(33), remindedAt: at(34), escalatedAt: at(35) },
     (data) => prisma.approval.create({ data }), () => prisma.approval.findUnique({ where: { id: uuid(12) } }));
   check('usageLedger', { id: uuid(13), tenantId: t, userId: uuid(1), runId: uuid(6), kind: 'llm', tier: 'fast', model: 'gpt-5-nano', inputTokens: 10, cachedInputTokens: 2, outputTokens: 3, costMicros: 1234n, day: new Date(Date.UTC(2026, 10, 22)), createdAt: at(34) },
     (data) => prisma.usageLedger.create({ data }), () => prisma.usageLedger.findUnique({ where: { id: uuid(13) } }));
   check('auditLog', { id: 7n, tenantId: t, actorUserId: uuid(1), action: 'linked', targetType: 'connector_account', targetId: 'jira', data: { k: 'v' }, createdAt: at(35) },
     (data) => prisma.auditLog.create({ data }), () => prisma.auditLog.findUnique({ where: { id: 7n } }));
+  check('scimGroup', { id: uuid(15), tenantId: t, displayName: 'IT Admins', externalId: 'g-1', createdAt: at(38), updatedAt: at(39) },
+    (data) => prisma.scimGroup.create({ data }), () => prisma.scimGroup.findUnique({ where: { id: uuid(15) } }));
+  check('scimGroupMember', { id: uuid(16), tenantId: t, groupId: uuid(15), userId: uuid(1) },
+    (data) => prisma.scimGroupMember.create({ data }), () => prisma.scimGroupMember.findUnique({ where: { id: uuid(16) } }));
   check('deadLetter', { id: uuid(14), tenantId: t, runId: uuid(6), reason: 'crashed', error: { code: 'boom' }, attempts: 5, createdAt: at(36), replayedAt: at(37) },
     (data) => prisma.deadLetter.create({ data }), () => prisma.deadLetter.findUnique({ where: { id: uuid(14) } }));
 
@@ -126,7 +132,7 @@ async function indexesFromPrismaSchema(): Promise<string[]> {
       columnOf.set(field[1]!, /@map\("([^"]+)"\)/.exec(line)?.[1] ?? field[1]!);
       if (/\s@id\b/.test(line)) names.push(`${table}_pkey(${columnOf.get(field[1]!)})`);
     }
-    for (const [, kind, list] of body!.matchAll(/@@(unique|index)\(\[([^\]]+)\]\)/g)) {
+    for (const [, kind, list] of body!.matchAll(/@@(unique|index)\(\[([^\]]+)\](?:,[^)]*)?\)/g)) {
       const cols = list!.split(',').map((f) => columnOf.get(f.trim())!);
       names.push(`${table}_${cols.join('_')}_${kind === 'unique' ? 'key' : 'idx'}(${cols.join(',')})`);
     }

@@ -3,7 +3,8 @@ import pg from 'pg';
 import { createLogger, type Logger } from '../../src/core/logger.js';
 import { openDatabase, type Database } from '../../src/store/database.js';
 
-export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+// The password is the one scripts/test-services.sh sets (ignored where pg_hba says trust).
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres:postgres@127.0.0.1:5432/postgres';
 
 export interface TestDatabase {
   readonly url: string;

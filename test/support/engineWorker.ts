@@ -3,6 +3,8 @@
  * Configured through the environment; prints "ready" when its workers run; SIGTERM stops it cleanly.
  * CRASH_AT="<boundary>:<stepKey>" with CRASH_RUN=<runId> makes it SIGKILL itself at that boundary.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../../src/generated/prisma/client.js';
 import { createHarness, testTenant } from './engineHarness.js';
@@ -32,6 +34,28 @@ const harness = await createHarness({
       : {}),
   },
 });
+// SUBMIT_HTTP=1: the gateway over HTTP (POST / with a Turn → the SubmitResult), as a product
+// process's front door would be; the chaos test sends requests and retries through it.
+if (env.SUBMIT_HTTP) {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      void harness.runtime.gateway
+        .submit(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Parameters<typeof harness.runtime.gateway.submit>[0])
+        .then((result) => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(result));
+        })
+        .catch((error: unknown) => {
+          res.writeHead(503, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ error: error instanceof Error ? error.message : String(error) }));
+        });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  process.stdout.write(`port:${(server.address() as AddressInfo).port}\n`);
+}
 process.stdout.write('ready\n');
 
 // Submit-only mode for the gateway test: hand the same turn to the gateway N times at once.

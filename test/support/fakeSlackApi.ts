@@ -148,6 +148,12 @@ export async function startFakeSlackApi(options: { teamId?: string; enterpriseId
     'assistant.threads.setStatus': () => ({}),
     'assistant.threads.setSuggestedPrompts': () => ({}),
     'views.publish': (args) => ({ view: { id: 'V1', ...(typeof args.view === 'object' ? (args.view as object) : {}) } }),
+    // A modal needs the trigger_id of the click that opens it, as on Slack.
+    'views.open': (args) => {
+      if (typeof args.trigger_id !== 'string' || args.trigger_id === '') return { ok: false, error: 'invalid_trigger_id' };
+      const view: unknown = typeof args.view === 'string' ? JSON.parse(args.view) : args.view;
+      return { view: { id: 'V2', ...(typeof view === 'object' && view !== null ? view : {}) } };
+    },
     // Only app-level tokens (xapp-…) may open Socket Mode connections, as on Slack.
     'apps.connections.open': (_args, token) => {
       if (!options.socketMode) return { ok: false, error: 'unknown_method' };

@@ -36,7 +36,8 @@ export function createTestOAuthProvider(now: () => Date = () => new Date()): OAu
       ...(parsed.expires_in ? { expiresAt: new Date(now().getTime() + parsed.expires_in * 1000) } : {}),
       scopes: parsed.scope.split(' ').filter(Boolean),
       ...(parsed.sub ? { externalUserId: parsed.sub } : {}),
-      metadata: { site: base(config) },
+      // The test server's `sub` is the login the consent was given for: what a real exchange reads from userinfo.
+      metadata: { site: base(config), ...(parsed.sub?.includes('@') ? { email: parsed.sub } : {}) },
     };
   };
 

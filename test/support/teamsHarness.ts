@@ -98,6 +98,7 @@ export async function startTeamsHarness(settings: Partial<TeamsSettings> = {}, d
     logger,
     http,
     random: seededRandom(),
+    eventLog: bus.log,
     ...deps,
   });
   await channel.start();

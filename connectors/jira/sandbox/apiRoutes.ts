@@ -2,6 +2,7 @@ import type { SandboxRequest, SandboxResponse, SandboxServer } from '../../share
 import { ISSUE_TYPES, PRIORITIES, type SandboxIssue, type SandboxUser } from './model.js';
 import { bearer } from './oauthRoutes.js';
 import { Representation, errorCollection, isAdfDocument } from './representation.js';
+import { editRoutes } from './editRoutes.js';
 import { searchRoutes } from './searchRoutes.js';
 import type { JiraSandboxState } from './state.js';
 
@@ -52,6 +53,7 @@ export function registerApiRoutes(server: SandboxServer, state: JiraSandboxState
   });
 
   searchRoutes(api, state);
+  editRoutes(api, state);
 
   api('GET', '/issue/:key', 'read:jira-work', (call) => {
     const issue = visibleIssue(call);

@@ -11,6 +11,8 @@ export interface JiraSandboxOptions {
   readonly tokenTtlSeconds?: number;
   /** Seed for fault injection. */
   readonly seed?: number;
+  /** Serve the fault knobs and a read-only view of the records over HTTP (/__sandbox/...). */
+  readonly admin?: boolean;
 }
 
 export interface JiraSandbox extends SandboxHandle {
@@ -25,6 +27,8 @@ export interface JiraSandbox extends SandboxHandle {
   issueTokenFor(email: string): { accessToken: string; refreshToken: string };
   /** Moves the sandbox clock forward, e.g. past access-token expiry. */
   advanceClock(seconds: number): void;
+  /** Sets a user's profile visibility so Jira hides their email from apps (`emailAddress` omitted). */
+  hideEmail(email: string): void;
 }
 
 const ALL_SCOPES = ['read:jira-work', 'write:jira-work', 'read:jira-user', 'offline_access'];
@@ -58,6 +62,7 @@ export async function startJiraSandbox(options: JiraSandboxOptions = {}): Promis
   const settings = { tokenTtlSeconds: options.tokenTtlSeconds ?? 3600, url: () => server.url };
   registerOAuthRoutes(server, state, settings);
   registerApiRoutes(server, state, () => server.url);
+  if (options.admin) server.enableAdmin(() => ({ users: state.users, projects: state.projects, issues: state.issues }));
   await server.listen(options.port ?? 0);
 
   return {
@@ -85,6 +90,11 @@ export async function startJiraSandbox(options: JiraSandboxOptions = {}): Promis
     },
     advanceClock: (seconds) => {
       state.clockOffsetMs += seconds * 1000;
+    },
+    hideEmail: (email) => {
+      const user = state.userByEmail(email);
+      if (!user) throw new Error(`no Jira sandbox user ${email}`);
+      state.hiddenEmails.add(user.accountId);
     },
   };
 }

@@ -53,6 +53,10 @@ export interface SandboxIssue {
   readonly reporterId: string;
   assigneeId: string | null;
   labels: string[];
+  /** `YYYY-MM-DD` or null; absent on seeded issues means none. */
+  duedate?: string | null;
+  /** Account ids watching; absent means Jira's default, the reporter and the assignee. */
+  watchers?: string[];
   readonly created: number;
   updated: number;
   readonly properties: Map<string, unknown>;

@@ -19,6 +19,11 @@ export class JiraSandboxState {
   readonly codes = new Map<string, AuthorizationCode>();
   /** Tests move the sandbox's clock forward to expire tokens without waiting. */
   clockOffsetMs = 0;
+  /**
+   * Accounts whose profile visibility hides their email: Jira then omits `emailAddress` from user
+   * objects, `/myself` included (Atlassian's privacy settings), so apps cannot learn it.
+   */
+  readonly hiddenEmails = new Set<string>();
   private readonly counters: Map<string, number>;
   private nextIssueId: number;
   private nextCommentId = 10500;

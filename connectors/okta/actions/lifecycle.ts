@@ -45,6 +45,15 @@ export function resetMyPasswordTool(deps: OktaToolDeps): ToolDefinition<NoArgs, 
         ? sentence(`Your Okta password reset has started: Okta emailed you a reset link for ${login}`)
         : sentence(`Your Okta password reset for ${login} has started`);
     },
+    // A reset already in progress: the earlier email's link still works, so nobody is asked again.
+    async precheck(ctx) {
+      const client = clientFor(ctx, deps);
+      const userId = await requesterOktaId(ctx, client);
+      const user = await readRequester(client, userId);
+      return user.status === 'RECOVERY'
+        ? { status: 'not_needed', output: { userId, login: user.profile.login, status: user.status, changed: false, emailSent: false } }
+        : { status: 'needed' };
+    },
     async execute(ctx) {
       const client = clientFor(ctx, deps);
       const userId = await requesterOktaId(ctx, client);
@@ -88,6 +97,15 @@ export function unlockMyAccountTool(deps: OktaToolDeps): ToolDefinition<NoArgs, 
         ? sentence(`Your Okta account ${login} was not locked, so nothing changed`)
         : sentence(`Your Okta account ${login} is not locked out (it is ${statusInWords(out.status)}), so nothing changed`);
     },
+    // Not locked out: say so at once instead of asking an approver for an action that changes nothing.
+    async precheck(ctx) {
+      const client = clientFor(ctx, deps);
+      const userId = await requesterOktaId(ctx, client);
+      const user = await readRequester(client, userId);
+      return user.status === 'LOCKED_OUT'
+        ? { status: 'needed' }
+        : { status: 'not_needed', output: { userId, login: user.profile.login, status: user.status, changed: false } };
+    },
     async execute(ctx) {
       const client = clientFor(ctx, deps);
       const userId = await requesterOktaId(ctx, client);
@@ -123,6 +141,13 @@ export function resetMyMfaTool(deps: OktaToolDeps): ToolDefinition<NoArgs, MfaRe
       // A reconciled reset knows the factors are gone, not how many there were.
       const what = out.factorsRemoved > 0 ? `Okta removed the ${plural(out.factorsRemoved, 'MFA factor')} of ${login}` : `The Okta MFA factors of ${login} were reset`;
       return sentence(`${what}: you will enrol again at your next sign-in`);
+    },
+    // No factors enrolled: nothing to reset, so no approver is asked.
+    async precheck(ctx) {
+      const client = clientFor(ctx, deps);
+      const userId = await requesterOktaId(ctx, client);
+      const [user, factors] = await Promise.all([readRequester(client, userId), listFactors(client, userId)]);
+      return factors.length > 0 ? { status: 'needed' } : { status: 'not_needed', output: { userId, login: user.profile.login, factorsRemoved: 0, changed: false } };
     },
     async execute(ctx) {
       const client = clientFor(ctx, deps);

@@ -5,10 +5,12 @@ import { rateLimitHeaders } from './context.js';
 import { registerDirectoryRoutes } from './directoryRoutes.js';
 import { registerMyAccountRoutes } from './myAccountRoutes.js';
 import { registerOAuthRoutes } from './oauthRoutes.js';
+import { IdTokenSigner, registerOidcRoutes } from './oidc.js';
 import { errors } from './responses.js';
 import { idMaker, seedState } from './seed.js';
 import { OktaSandboxState, SERVICE_ACCOUNT, type SandboxUser } from './state.js';
 import { registerUserRoutes } from './userRoutes.js';
+import { registerLogRoutes } from './logRoutes.js';
 import { mulberry32 } from '../../shared/sandbox/random.js';
 
 export { OktaSandboxState, SERVICE_ACCOUNT } from './state.js';
@@ -30,6 +32,8 @@ export interface OktaSandboxOptions {
   rateLimitPerMinute?: number;
   /** Caps `limit` on list endpoints, so paging can be exercised with the demo data. */
   maxPageSize?: number;
+  /** Serve the fault knobs and a read-only view of the records over HTTP (/__sandbox/...). */
+  admin?: boolean;
 }
 
 export interface OktaSandbox {
@@ -73,10 +77,20 @@ export async function startOktaSandbox(options: OktaSandboxOptions = {}): Promis
     maxPageSize: options.maxPageSize ?? 200,
   };
   seedState(state, random, ctx.now());
-  const issuer = registerOAuthRoutes(server, ctx);
+  const signer = new IdTokenSigner();
+  const issuer = registerOAuthRoutes(server, ctx, signer);
+  registerOidcRoutes(server, ctx, signer);
   registerUserRoutes(server, ctx);
   registerDirectoryRoutes(server, ctx);
   registerMyAccountRoutes(server, ctx);
+  registerLogRoutes(server, ctx);
+  if (options.admin) {
+    server.enableAdmin(() => ({
+      users: [...state.users.values()],
+      groups: [...state.groups.values()].map((g) => ({ ...g, members: [...g.members] })),
+      events: state.events,
+    }));
+  }
 
   const serviceUser = state.userByLogin(SERVICE_ACCOUNT.email);
   const serviceToken = `00${randomBytes(20).toString('base64url')}`;

@@ -1,17 +1,17 @@
-import { createHmac } from 'node:crypto';
 import { verifyPkce } from '../../shared/pkce.js';
 import { demoUserLinks, htmlResponse as html } from '../../shared/sandbox/consentPage.js';
 import { formOf, oauthErrorResponse, redirectBack } from '../../shared/sandbox/oauthExchange.js';
 import type { SandboxRequest, SandboxResponse, SandboxServer } from '../../shared/sandboxServer.js';
 import type { SandboxContext } from './context.js';
+import type { IdTokenSigner } from './oidc.js';
 import type { SandboxUser } from './state.js';
 
 const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 const CODE_TTL_MS = 300_000;
 
 /** The org authorization server: `/oauth2/v1/authorize`, `/token`, `/userinfo`, `/revoke`. */
-export function registerOAuthRoutes(server: SandboxServer, ctx: SandboxContext): OAuthIssuer {
-  const issuer = new OAuthIssuer(ctx);
+export function registerOAuthRoutes(server: SandboxServer, ctx: SandboxContext, signer: IdTokenSigner): OAuthIssuer {
+  const issuer = new OAuthIssuer(ctx, signer);
 
   server.route('GET', '/oauth2/v1/authorize', (req) => authorize(ctx, req));
 
@@ -47,7 +47,7 @@ export function registerOAuthRoutes(server: SandboxServer, ctx: SandboxContext):
 
 /** Mints tokens; also used directly by `issueTokenFor` so other tests can skip the browser. */
 export class OAuthIssuer {
-  constructor(private readonly ctx: SandboxContext) {}
+  constructor(private readonly ctx: SandboxContext, private readonly signer: IdTokenSigner) {}
 
   issue(user: SandboxUser, clientId: string, scopes: readonly string[], nonce?: string): Record<string, unknown> {
     const accessToken = this.ctx.newSecret();
@@ -94,10 +94,11 @@ export class OAuthIssuer {
     const claims: Record<string, unknown> = { sub: user.id, ver: 1, iss: this.ctx.base(), aud: clientId, iat: now, exp: now + 3600, jti: `ID.${this.ctx.newSecret().slice(0, 24)}`, amr: ['pwd'], idp: '00o1sandboxidp', auth_time: now };
     if (nonce) claims['nonce'] = nonce;
     if (scopes.includes('email')) claims['email'] = user.profile.email;
+    if (scopes.includes('email')) claims['email_verified'] = true;
     if (scopes.includes('profile')) Object.assign(claims, { name: `${user.profile.firstName} ${user.profile.lastName}`, preferred_username: user.profile.login });
-    const encode = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
-    const unsigned = `${encode({ alg: 'HS256', kid: 'sandbox' })}.${encode(claims)}`;
-    return `${unsigned}.${createHmac('sha256', this.ctx.clientSecret ?? 'sandbox').update(unsigned).digest('base64url')}`;
+    // Okta's groups claim (the `groups` scope): the names of the person's groups.
+    if (scopes.includes('groups')) claims['groups'] = this.ctx.state.groupsOf(user.id).map((g) => g.name);
+    return this.signer.sign(claims);
   }
 }
 

@@ -61,7 +61,7 @@ export function updateOpportunityStageTool(deps: SalesforceToolDeps) {
 }
 
 /** The picklist is per org (and per record type), so it is read from describe rather than hard-coded. */
-async function canonicalStage(client: SalesforceClient, requested: string): Promise<string> {
+export async function canonicalStage(client: SalesforceClient, requested: string): Promise<string> {
   const { data } = await client.request({ method: 'GET', path: '/sobjects/Opportunity/describe', schema: sfDescribeSchema });
   const values = data.fields.find((f) => f.name === 'StageName')?.picklistValues.filter((p) => p.active) ?? [];
   const wanted = requested.trim().toLowerCase();

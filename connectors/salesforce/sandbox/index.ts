@@ -28,6 +28,8 @@ export interface SalesforceSandboxOptions {
   queryBatchSize?: number;
   /** The org's rolling 24-hour API allowance. */
   dailyApiLimit?: number;
+  /** Serve the fault knobs and a read-only view of the records over HTTP (/__sandbox/...). */
+  admin?: boolean;
 }
 
 export interface SalesforceFaults extends FaultSettings {
@@ -80,6 +82,8 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
   registerIdentityRoutes(login, instance, ctx);
   registerQueryRoutes(instance, ctx);
   registerSObjectRoutes(instance, ctx, random);
+  // On the login host (the sandbox's URL); the knobs are the instance host's, where the API lives.
+  if (options.admin) login.enableAdmin(() => ({ users: state.users, ...Object.fromEntries([...state.records].map(([name, rows]) => [name, [...rows.values()]])) }), instance);
   loginUrl = await login.listen(options.port ?? 0);
   instanceUrl = await instance.listen(0);
 

@@ -4,7 +4,7 @@
  */
 export type FieldType = 'id' | 'string' | 'textarea' | 'picklist' | 'reference' | 'currency' | 'percent' | 'date' | 'datetime' | 'boolean' | 'email' | 'phone' | 'url';
 export type FieldValue = string | number | boolean | null;
-export type SfObjectName = 'Account' | 'Opportunity' | 'Case' | 'User';
+export type SfObjectName = 'Account' | 'Opportunity' | 'Case' | 'User' | 'Contact' | 'CaseComment';
 
 export interface FieldDef {
   readonly name: string;
@@ -68,7 +68,9 @@ export const OBJECTS: Readonly<Record<SfObjectName, ObjectDef>> = {
       editable('AccountId', 'Account ID', 'reference', { referenceTo: 'Account', relationshipName: 'Account' }),
       editable('StageName', 'Stage', 'picklist', { picklist: OPPORTUNITY_STAGES.map((s) => s.value) }),
       editable('Amount', 'Amount', 'currency'), editable('CloseDate', 'Close Date', 'date'), editable('Probability', 'Probability (%)', 'percent'),
-      system('IsClosed', 'Closed', 'boolean'), system('IsWon', 'Won', 'boolean'), owner, ...audit,
+      system('IsClosed', 'Closed', 'boolean'), system('IsWon', 'Won', 'boolean'),
+      editable('Switchboard_Key__c', 'Switchboard Key', 'string', { externalId: true }),
+      owner, ...audit,
     ],
   },
   Case: {
@@ -83,6 +85,25 @@ export const OBJECTS: Readonly<Record<SfObjectName, ObjectDef>> = {
       system('IsClosed', 'Closed', 'boolean'),
       editable('Switchboard_Key__c', 'Switchboard Key', 'string', { externalId: true }),
       owner, ...audit,
+    ],
+  },
+  Contact: {
+    name: 'Contact', label: 'Contact', labelPlural: 'Contacts', keyPrefix: '003', owned: true,
+    fields: [
+      system('Id', 'Contact ID', 'id'), system('Name', 'Full Name', 'string'), editable('FirstName', 'First Name', 'string'), editable('LastName', 'Last Name', 'string'),
+      editable('Title', 'Title', 'string'), editable('Email', 'Email', 'email'), editable('Phone', 'Business Phone', 'phone'),
+      editable('AccountId', 'Account ID', 'reference', { referenceTo: 'Account', relationshipName: 'Account' }), owner, ...audit,
+    ],
+  },
+  /** Comments on a case; visible and writable with the case itself (no owner of their own). */
+  CaseComment: {
+    name: 'CaseComment', label: 'Case Comment', labelPlural: 'Case Comments', keyPrefix: '00a', owned: false,
+    fields: [
+      system('Id', 'Case Comment ID', 'id'),
+      { name: 'ParentId', label: 'Parent ID', type: 'reference', referenceTo: 'Case', relationshipName: 'Parent', createable: true, updateable: false },
+      editable('CommentBody', 'Body', 'textarea'), editable('IsPublished', 'Published', 'boolean'),
+      { name: 'CreatedById', label: 'Created By ID', type: 'reference', referenceTo: 'User', relationshipName: 'CreatedBy', createable: false, updateable: false },
+      ...audit,
     ],
   },
   User: {

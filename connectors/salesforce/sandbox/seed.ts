@@ -20,7 +20,7 @@ export function seedState(state: SalesforceSandboxState, random: () => number): 
     });
   }
   const owner = (key: DemoPerson['key']): string => ids.get(key) ?? '';
-  const seedRow = (object: 'Account' | 'Opportunity' | 'Case', who: DemoPerson['key'], values: SfRow): string => {
+  const seedRow = (object: 'Account' | 'Opportunity' | 'Case' | 'Contact', who: DemoPerson['key'], values: SfRow): string => {
     const row = state.insert(object, values, owner(who));
     state.writes.length = 0;
     return String(row['Id']);
@@ -72,5 +72,17 @@ export function seedState(state: SalesforceSandboxState, random: () => number): 
       Subject: subject, Description: `${subject}.`, Status: status, Priority: priority, Origin: origin,
       AccountId: acct ? account(acct) : null, IsClosed: status === 'Closed', Switchboard_Key__c: null,
     });
+  }
+
+  // Contacts come last so the ids of everything seeded before them stay as they were.
+  const contacts: [string, string, string, string, string, DemoPerson['key']][] = [
+    ['Wile', 'Coyote', 'Head of Procurement', 'wile.coyote@acme.example', 'ACME Corp', 'alan'],
+    ['Road', 'Runner', 'IT Director', 'road.runner@acme.example', 'ACME Corp', 'alan'],
+    ['Hank', 'Scorpio', 'CEO', 'hank@globex.example', 'Globex', 'alan'],
+    ['Peter', 'Gibbons', 'Software Engineer', 'peter.gibbons@initech.example', 'Initech', 'margaret'],
+    ['Pepper', 'Potts', 'CEO', 'pepper.potts@stark.example', 'Stark Industries', 'margaret'],
+  ];
+  for (const [first, last, title, email, acct, who] of contacts) {
+    seedRow('Contact', who, { FirstName: first, LastName: last, Title: title, Email: email, Phone: `+1 555 02${Math.floor(random() * 90 + 10)}`, AccountId: account(acct) });
   }
 }

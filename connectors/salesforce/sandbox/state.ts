@@ -106,6 +106,10 @@ export class SalesforceSandboxState {
 
   /** Sharing: a Standard User sees owned objects only when they own the record. */
   canSee(userId: string, object: SfObjectName, row: SfRow): boolean {
+    if (object === 'CaseComment') {
+      const parent = this.find('Case', String(row['ParentId'] ?? ''));
+      return parent !== undefined && this.canSee(userId, 'Case', parent);
+    }
     if (!OBJECTS[object].owned || this.isAdmin(userId)) return true;
     return row['OwnerId'] === userId;
   }
@@ -114,6 +118,11 @@ export class SalesforceSandboxState {
     const stamp = new Date(this.now()).toISOString().replace('Z', '+0000');
     const row: SfRow = { Id: this.newId(object), OwnerId: userId, CreatedDate: stamp, LastModifiedDate: stamp, IsDeleted: false, ...values };
     if (object === 'Case') row['CaseNumber'] = this.nextCaseNumber();
+    if (object === 'Contact') row['Name'] = [row['FirstName'], row['LastName']].filter((p) => typeof p === 'string' && p).join(' ');
+    if (object === 'CaseComment') {
+      row['CreatedById'] = userId;
+      delete row['OwnerId'];
+    }
     this.table(object).set(String(row['Id']), row);
     this.writes.push({ object, id: String(row['Id']), kind: 'create', userId });
     return row;

@@ -54,7 +54,8 @@ export function validateWrite(
     values[def.name] = value;
   }
   if (mode === 'create') {
-    const required = object.name === 'Opportunity' ? ['Name', 'StageName', 'CloseDate'] : object.name === 'Account' ? ['Name'] : [];
+    const required = object.name === 'Opportunity' ? ['Name', 'StageName', 'CloseDate'] : object.name === 'Account' ? ['Name']
+      : object.name === 'Contact' ? ['LastName'] : object.name === 'CaseComment' ? ['ParentId'] : [];
     const missing = required.filter((name) => values[name] === undefined || values[name] === null || values[name] === '');
     if (missing.length > 0) return reject(400, 'REQUIRED_FIELD_MISSING', `Required fields are missing: [${missing.join(', ')}]`, missing);
   }
@@ -72,6 +73,7 @@ function derive(object: ObjectDef, values: SfRow, mode: 'create' | 'update'): vo
       values['IsWon'] = stage.won;
     }
   }
+  if (object.name === 'CaseComment' && mode === 'create') values['IsPublished'] ??= false;
   if (object.name === 'Case') {
     if (mode === 'create') {
       values['Status'] ??= 'New';

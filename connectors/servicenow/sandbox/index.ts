@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { SandboxServer, type FaultSettings, type SandboxExchange } from '../../shared/sandboxServer.js';
 import { registerCatalogRoutes } from './catalogRoutes.js';
+import { registerKnowledgeRoutes } from './knowledgeRoutes.js';
 import { rateHeaders, type SandboxContext } from './context.js';
 import { registerOAuthRoutes } from './oauthRoutes.js';
 import { errors } from './responses.js';
@@ -25,6 +26,8 @@ export interface ServiceNowSandboxOptions {
   rateLimitPerHour?: number;
   /** Retry-After (seconds) on injected 429 bursts; 1 by default. */
   burstRetryAfterSeconds?: number;
+  /** Serve the fault knobs and a read-only view of the records over HTTP (/__sandbox/...). */
+  admin?: boolean;
 }
 
 export interface ServiceNowSandbox {
@@ -75,6 +78,8 @@ export async function startServiceNowSandbox(options: ServiceNowSandboxOptions =
   const issuer = registerOAuthRoutes(server, ctx);
   registerTableRoutes(server, ctx);
   registerCatalogRoutes(server, ctx);
+  registerKnowledgeRoutes(server, ctx);
+  if (options.admin) server.enableAdmin(() => Object.fromEntries([...state.tables].map(([name, rows]) => [name, [...rows.values()]])));
   const url = await server.listen(options.port ?? 0);
 
   const userOf = (email: string): Row => {

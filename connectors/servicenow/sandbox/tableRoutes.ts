@@ -103,6 +103,8 @@ function update(ctx: SandboxContext, req: SandboxRequest, caller: Caller): Sandb
 
 /** Resolve needs a resolution code and notes (data policy); close and cancel end the record's life. */
 function applyIncidentState(ctx: SandboxContext, caller: Caller, row: Row, fields: Record<string, string>): SandboxResponse | undefined {
+  // Closed and canceled incidents are read-only except for admins (default ITSM ACL).
+  if (['7', '8'].includes(row['state'] ?? '') && !caller.acl.has('admin')) return errors.aclUpdate();
   const state = fields['state'];
   if (state === undefined) return undefined;
   if (!['1', '2', '3', '6', '7', '8'].includes(state)) return errors.badRequest('Invalid state', `state: ${state} is not a valid choice`);
@@ -113,6 +115,8 @@ function applyIncidentState(ctx: SandboxContext, caller: Caller, row: Row, field
   const now = glideDateTime(ctx.now());
   fields['incident_state'] = state;
   if (state === '6' && row['state'] !== '6') Object.assign(fields, { resolved_at: now, resolved_by: caller.userId });
+  // Reopening clears the resolution stamps (the resolution code and notes stay as history).
+  if (['1', '2', '3'].includes(state) && row['state'] === '6') Object.assign(fields, { resolved_at: '', resolved_by: '' });
   if (state === '7' || state === '8') Object.assign(fields, { closed_at: now, active: 'false' });
   return undefined;
 }

@@ -4,7 +4,7 @@ import type { WebClient } from '@slack/web-api';
 import type { ApprovalDecider } from '../../engine/approvalDecider.js';
 import type { Logger } from '../../core/logger.js';
 import { identityTeamKey } from './address.js';
-import { APPROVE_ACTION_ID, approvalDecidedBlocks, DENY_ACTION_ID, LINK_ACTION_ID, outcomeText } from './approvalBlocks.js';
+import { APPROVE_ACTION_ID, approvalDecidedBlocks, CANCEL_ACTION_ID, DENY_ACTION_ID, DENY_REASON_ACTION_ID, DENY_REASON_CALLBACK_ID, denyReasonModal, LINK_ACTION_ID, outcomeText } from './approvalBlocks.js';
 import type { ApprovalMessages } from './approvalMessages.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 
@@ -17,6 +17,18 @@ const clickSchema = z.object({
   container: z.object({ channel_id: z.string(), message_ts: z.string() }),
   actions: z.array(z.object({ action_id: z.string(), value: z.string().min(1).max(200) })).min(1),
 });
+
+/** The deny-with-reason modal's submission: who submitted, and what the modal carried. */
+const reasonSubmissionSchema = z.object({
+  user: z.object({ id: z.string().min(1), team_id: z.string().optional() }),
+  team: z.object({ id: z.string() }).nullish(),
+  enterprise: z.object({ id: z.string() }).nullish(),
+  view: z.object({
+    private_metadata: z.string().max(2000),
+    state: z.object({ values: z.record(z.string(), z.record(z.string(), z.object({ value: z.string().max(2000).nullish() }))) }),
+  }),
+});
+const reasonMetadataSchema = z.object({ approvalId: z.string().min(1).max(200), channel: z.string(), ts: z.string() });
 
 export type SlackIdentityResolver = (teamId: string, slackUserId: string) => Promise<{ tenantId: string; userId: string } | null>;
 
@@ -41,6 +53,73 @@ const FAILED = 'Sorry, I could not record your decision just now. Please try aga
 export function registerApprovalActions(app: App, deps: ApprovalActionDeps): void {
   app.action(LINK_ACTION_ID, async ({ ack }) => {
     await ack();
+  });
+
+  // The requester's Cancel button in their thread: only the requester (the decider checks) can withdraw.
+  app.action(CANCEL_ACTION_ID, async ({ ack, body, client }) => {
+    await ack();
+    const click = clickSchema.safeParse(body);
+    if (!click.success) return;
+    const { user, container, actions } = click.data;
+    const approvalId = (actions[0] as { value: string }).value;
+    const refuse = (text: string): Promise<unknown> =>
+      client.chat.postEphemeral({ channel: container.channel_id, user: user.id, text }).catch((error: unknown) => deps.logger.warn({ err: error }, 'slack ephemeral refusal failed'));
+    try {
+      const teamId = user.team_id ?? click.data.team?.id ?? '';
+      const enterpriseId = click.data.enterprise?.id;
+      const tenantId = await deps.tenantFor(teamId, enterpriseId);
+      if (!tenantId) return void (await refuse(NOT_SET_UP));
+      const person = await deps.identity(identityTeamKey(teamId, enterpriseId), user.id);
+      if (!person) return void (await refuse(UNKNOWN_PERSON));
+      if (person.tenantId !== tenantId) return void (await refuse(OTHER_TENANT));
+      if (!deps.approvals.cancel) return void (await refuse('Cancelling is not available here.'));
+      const result = await deps.approvals.cancel({ tenantId, approvalId, requesterUserId: person.userId });
+      if (result.status === 'refused') return void (await refuse(escapeMrkdwn(result.message)));
+      await client.chat.update({ channel: container.channel_id, ts: container.message_ts, text: 'You cancelled this request.', blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: 'You cancelled this request.' }] }] });
+    } catch (error) {
+      deps.logger.error({ err: error, approvalId }, 'slack cancel click failed');
+      await refuse('Sorry, I could not cancel the request just now. Please try again in a moment.');
+    }
+  });
+
+  // "Deny with reason…": a modal asks for an optional reason; the decision is taken on submit.
+  app.action(DENY_REASON_ACTION_ID, async ({ ack, body, client }) => {
+    await ack();
+    const click = clickSchema.safeParse(body);
+    const trigger = z.object({ trigger_id: z.string().min(1) }).safeParse(body);
+    if (!click.success || !trigger.success) return;
+    const { container, actions } = click.data;
+    await client.views
+      .open({ trigger_id: trigger.data.trigger_id, view: denyReasonModal((actions[0] as { value: string }).value, { channel: container.channel_id, ts: container.message_ts }) })
+      .catch((error: unknown) => deps.logger.warn({ err: error }, 'slack deny-reason modal could not be opened'));
+  });
+
+  app.view(DENY_REASON_CALLBACK_ID, async ({ ack, body, client }) => {
+    const submission = reasonSubmissionSchema.safeParse(body);
+    const metadata = submission.success ? reasonMetadataSchema.safeParse(JSON.parse(submission.data.view.private_metadata)) : null;
+    if (!submission.success || !metadata?.success) {
+      await ack({ response_action: 'errors', errors: { reason: 'This form could not be read. Please use the Deny button.' } });
+      return;
+    }
+    const { user } = submission.data;
+    const reason = submission.data.view.state.values.reason?.reason?.value?.trim() ?? '';
+    const fail = (text: string) => ack({ response_action: 'errors', errors: { reason: text } });
+    try {
+      const teamId = user.team_id ?? submission.data.team?.id ?? '';
+      const enterpriseId = submission.data.enterprise?.id;
+      const tenantId = await deps.tenantFor(teamId, enterpriseId);
+      if (!tenantId) return void (await fail(NOT_SET_UP));
+      const person = await deps.identity(identityTeamKey(teamId, enterpriseId), user.id);
+      if (!person) return void (await fail(UNKNOWN_PERSON));
+      if (person.tenantId !== tenantId) return void (await fail(OTHER_TENANT));
+      const result = await deps.approvals.decide({ tenantId, approvalId: metadata.data.approvalId, deciderUserId: person.userId, decision: 'deny', ...(reason ? { comment: reason } : {}) });
+      if (result.status === 'refused') return void (await fail(result.message));
+      await ack();
+      await updateInPlace(client, deps, tenantId, result.approvalId, { channel_id: metadata.data.channel, message_ts: metadata.data.ts }, result.decision, `<@${user.id}>`, result.decidedAt);
+    } catch (error) {
+      deps.logger.error({ err: error, approvalId: metadata.data.approvalId }, 'slack deny with reason failed');
+      await fail(FAILED).catch(() => undefined);
+    }
   });
 
   app.action(new RegExp(`^(${APPROVE_ACTION_ID}|${DENY_ACTION_ID})$`), async ({ ack, body, client }) => {

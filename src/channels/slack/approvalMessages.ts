@@ -6,8 +6,10 @@ import type { Logger } from '../../core/logger.js';
 import type { SlackAddress } from './address.js';
 import { approvalDecidedBlocks, approvalRequestBlocks, approvalRequestText, outcomeText, type ApprovalSummary } from './approvalBlocks.js';
 import { errorCode } from './directory.js';
-import { escapeMrkdwn } from './mrkdwn.js';
+import { inlineMrkdwn } from './mrkdwn.js';
+import { actionViewSchema } from '../../tools/actionView.js';
 import { tenantKey } from '../../infra/keys.js';
+import { midSentence } from '../runView/wording.js';
 
 type ApprovalRequested = Extract<RunEvent, { type: 'approval.requested' }>;
 type ApprovalDecided = Extract<RunEvent, { type: 'approval.decided' }>;
@@ -15,7 +17,7 @@ type ApprovalDecided = Extract<RunEvent, { type: 'approval.decided' }>;
 const postedSchema = z.object({ channel: z.string(), ts: z.string() });
 const summarySchema = z.object({
   approvalId: z.string(), requesterName: z.string(), requesterEmail: z.string(), action: z.string(),
-  tool: z.string(), risk: z.string(), reason: z.string(), expiresAt: z.string(),
+  tool: z.string(), risk: z.string(), reason: z.string(), expiresAt: z.string(), view: actionViewSchema.optional(),
 });
 const lookupSchema = z.object({ user: z.object({ id: z.string() }) });
 
@@ -45,6 +47,7 @@ export class ApprovalMessages {
       risk: event.risk,
       reason: event.reason,
       expiresAt: event.expiresAt,
+      ...(event.view ? { view: event.view } : {}),
     };
     const ttlMs = Math.max(60_000, new Date(event.expiresAt).getTime() - Date.now() + 24 * 60 * 60 * 1000);
     await this.deps.kv.set(this.key(event.tenantId, event.approvalId, 'summary'), JSON.stringify(summary), { ttlMs });
@@ -56,6 +59,9 @@ export class ApprovalMessages {
       try {
         const slackUserId = await this.slackUserFor(event.tenantId, approver.userId, approver.email, address, client);
         if (!slackUserId) {
+          // Not known in Slack yet: tried again by the run view's sweep, so someone who installs the
+          // app or first writes to the bot later still gets the request.
+          await this.deps.kv.delete(sentKey);
           unreachable.push(approver.displayName);
           continue;
         }
@@ -63,7 +69,7 @@ export class ApprovalMessages {
         await this.deps.kv.appendToList(this.key(event.tenantId, event.approvalId, 'messages'), JSON.stringify(posted), { maxLength: 50, ttlMs });
       } catch (error) {
         await this.deps.kv.delete(sentKey);
-        this.deps.logger.warn({ err: error, approvalId: event.approvalId }, 'slack approval DM failed');
+        this.deps.logger.warn({ err: error, code: errorCode(error), cause: error instanceof Error ? error.message : String(error), approvalId: event.approvalId, approverId: approver.userId }, 'slack approval DM failed');
         unreachable.push(approver.displayName);
       }
     }
@@ -86,10 +92,25 @@ export class ApprovalMessages {
     }
   }
 
+  /** The policy's reminder: a new DM next to each approver's request, so it notifies again. */
+  async remind(event: Extract<RunEvent, { type: 'approval.reminder' }>, client: WebClient): Promise<void> {
+    const messages = await this.deps.kv.listRange(this.key(event.tenantId, event.approvalId, 'messages'), 0, -1);
+    const summary = await this.summary(event.tenantId, event.approvalId);
+    const who = summary ? inlineMrkdwn(summary.requesterName) : 'A colleague';
+    const text = `Reminder: ${who} is still waiting for your decision to ${inlineMrkdwn(midSentence(event.action))}. The request is in the message above.`;
+    for (const raw of messages) {
+      const posted = postedSchema.safeParse(JSON.parse(raw));
+      if (!posted.success) continue;
+      await client.chat
+        .postMessage({ channel: posted.data.channel, text })
+        .catch((error: unknown) => this.deps.logger.warn({ err: error, code: errorCode(error), approvalId: event.approvalId }, 'slack approval reminder failed'));
+    }
+  }
+
   private async deciderLabel(event: ApprovalDecided): Promise<string | null> {
     if (!event.decidedBy) return null;
     const slackUserId = await this.deps.findSlackUser?.(event.tenantId, event.decidedBy.userId).catch(() => null);
-    return slackUserId ? `<@${slackUserId}>` : escapeMrkdwn(event.decidedBy.displayName);
+    return slackUserId ? `<@${slackUserId}>` : inlineMrkdwn(event.decidedBy.displayName);
   }
 
   async summary(tenantId: string, approvalId: string): Promise<ApprovalSummary | null> {

@@ -3,6 +3,7 @@ import type { App as BoltApp, AppOptions, InstallationStore } from '@slack/bolt'
 import type { WebClient } from '@slack/web-api';
 import type { Gateway, PlatformDirectory } from '../../gateway/gateway.js';
 import type { RunEventBus } from '../../events/eventBus.js';
+import type { RunEventLog } from '../../events/runEventLog.js';
 import type { ApprovalDecider } from '../../engine/approvalDecider.js';
 import type { KeyValueStore } from '../../infra/keyValue.js';
 import type { HttpApp } from '../../http/httpApp.js';
@@ -20,6 +21,7 @@ import { HttpAppReceiver } from './receiver.js';
 import type { SlackSettings } from './settings.js';
 import { SlackSocketModeReceiver } from './socketModeReceiver.js';
 import { toSlackLogger } from './slackLogger.js';
+import { registerUninstallHandlers, type SlackUninstallHandler } from './uninstall.js';
 import { installationClients, singleTokenClients, slackClientOptions, type SlackClientProvider } from './webClients.js';
 
 const { App } = bolt;
@@ -44,7 +46,12 @@ export interface SlackChannelDeps {
   readonly defaultTenantId?: string;
   /** A stored Slack identity for a tenant user (approver DMs); email lookup otherwise. */
   readonly findSlackUser?: (tenantId: string, userId: string) => Promise<string | null>;
+  /** app_uninstalled / tokens_revoked: delete the workspace's stored tokens and references, and audit. */
+  readonly onUninstalled?: SlackUninstallHandler;
   readonly now?: () => Date;
+  /** The stored run events: the renderer catches up from them on a gap, at start and periodically. */
+  readonly eventLog?: RunEventLog;
+  readonly catchUpIntervalMs?: number;
 }
 
 export interface SlackChannel {
@@ -83,6 +90,8 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
     approvals: approvalMessages,
     minEditIntervalMs: settings.minEditIntervalMs,
     minStreamIntervalMs: settings.minStreamIntervalMs,
+    ...(deps.eventLog ? { log: deps.eventLog } : {}),
+    ...(deps.catchUpIntervalMs !== undefined ? { catchUpIntervalMs: deps.catchUpIntervalMs } : {}),
   });
 
   const app = buildApp(deps, slackLogger, clientOptions);
@@ -98,6 +107,10 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
     onAccepted: (address, client) => firstProgress(address, client),
   });
   registerHomeHandlers(app, log);
+  if (deps.onUninstalled) {
+    const singleWorkspaceTenantId = settings.mode === 'multi' ? undefined : (settings.tenantId ?? deps.defaultTenantId);
+    registerUninstallHandlers(app, { tenantFor, onUninstalled: deps.onUninstalled, ...(singleWorkspaceTenantId ? { singleWorkspaceTenantId } : {}), logger: log });
+  }
   registerApprovalActions(app, { approvals: deps.approvals, messages: approvalMessages, identity: deps.identity, tenantFor, logger: log });
 
   let unsubscribe: (() => Promise<void>) | undefined;
@@ -112,6 +125,8 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
       }
       await app.start();
       unsubscribe ??= await deps.events.subscribe((event) => renderer.handle(event));
+      // Subscribed first, then caught up: whatever was stored while nobody listened is rendered now.
+      await renderer.start();
       log.info({ mode: settings.mode }, 'slack channel started');
     },
     async stop() {

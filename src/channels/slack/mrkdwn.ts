@@ -1,9 +1,43 @@
+import { inertText, oneLine } from '../../core/inertText.js';
+
 /**
- * Text that came from connectors, models or people goes into Slack only through here: `&`, `<` and
- * `>` are the three characters Slack's formatting treats as control (links, mentions, @channel).
+ * Slack has no backslash escape: formatting characters in data are swapped for their fullwidth
+ * look-alikes, so `*Approved*` in a ticket title stays text instead of faking bold card labels.
+ */
+const FORMATTING: Readonly<Record<string, string>> = { '*': '\uFF0A', _: '\uFF3F', '~': '\uFF5E', '`': '\uFF40' };
+
+function entities(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * Text that came from connectors, models or people goes into Slack mrkdwn only through here:
+ * `&<>` become entities (links, mentions, @channel), formatting characters and line-leading `>`
+ * quotes become look-alikes, links are defanged and control characters dropped. Line breaks stay;
+ * use `inlineMrkdwn` where a value must stay on one line.
  */
 export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return entities(inertText(text))
+    .replace(/[*_~`]/g, (ch) => FORMATTING[ch] ?? ch)
+    .replace(/^(\s*)&gt;/gm, '$1\uFF1E');
+}
+
+/** escapeMrkdwn on one line: an argument cannot start lines that look like further card fields. */
+export function inlineMrkdwn(text: string): string {
+  return escapeMrkdwn(oneLine(text));
+}
+
+/** Inside a `code span` only a backtick ends the span, so identifiers keep their underscores. */
+export function codeMrkdwn(text: string): string {
+  return entities(oneLine(inertText(text))).replace(/`/g, '\uFF40');
+}
+
+/**
+ * For `markdown_text` (streamed answers): the answer keeps its emphasis and lists, but no link,
+ * autolink, mention or raw markup from data or from the model survives as anything but text.
+ */
+export function inertMarkdown(text: string): string {
+  return entities(inertText(text)).replace(/\[/g, '\uFF3B').replace(/\]/g, '\uFF3D');
 }
 
 /** Slack limits, from the Block Kit and chat.* references. */

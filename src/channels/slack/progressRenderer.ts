@@ -1,28 +1,20 @@
-import { randomUUID } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import type { RunEvent } from '../../events/runEvent.js';
+import type { RunEventLog } from '../../events/runEventLog.js';
 import type { KeyValueStore } from '../../infra/keyValue.js';
 import type { Logger } from '../../core/logger.js';
+import { RunFollower, type RunSurface } from '../runView/runFollower.js';
+import type { RunViewState, ViewUpdate } from '../runView/runViewState.js';
+import type { ApprovalDelivery } from '../runView/wording.js';
 import { slackAddressSchema, type SlackAddress } from './address.js';
-import { linkAccountBlocks } from './approvalBlocks.js';
 import type { ApprovalMessages } from './approvalMessages.js';
-import { escapeMrkdwn } from './mrkdwn.js';
+import { cancelRequestBlocks } from './approvalBlocks.js';
+import { tenantKey } from '../../infra/keys.js';
+import { z } from 'zod';
+import { postLinkPrompt } from './privateLink.js';
 import { RunView } from './runView.js';
 import { StreamSink, UpdateSink, type ProgressSink } from './sinks.js';
 import type { SlackClientProvider } from './webClients.js';
-import { tenantKey } from '../../infra/keys.js';
-
-/** A run's renderer is owned by one process; the claim is refreshed by each event and lapses if that process dies. */
-const OWNER_TTL_MS = 10 * 60 * 1000;
-
-interface RunRender {
-  readonly address: SlackAddress;
-  readonly client: WebClient;
-  readonly view: RunView;
-  sink: ProgressSink;
-  /** Events of one run are handled strictly in order. */
-  chain: Promise<void>;
-}
 
 export interface ProgressRendererDeps {
   readonly clients: SlackClientProvider;
@@ -31,130 +23,149 @@ export interface ProgressRendererDeps {
   readonly approvals: ApprovalMessages;
   readonly minEditIntervalMs: number;
   readonly minStreamIntervalMs: number;
+  /** The stored run events: gaps, restarts and the periodic sweep catch up from here. */
+  readonly log?: RunEventLog;
+  readonly catchUpIntervalMs?: number;
 }
 
 /**
- * Turns RunEvents into Slack messages in the requester's thread (and approval DMs). State lives in
- * one map keyed by run id and is dropped when the run ends; nothing else is shared between runs.
- * When the event bus fans out to several processes, the first to claim a run renders it.
+ * Renders runs into Slack: the requester's thread (streamed in agent DMs, one edited message in
+ * channels) and approval DMs. Ordering, catch-up and the words are the platform-neutral run view's
+ * (src/channels/runView); this file only turns its updates into Slack calls.
  */
 export class SlackProgressRenderer {
-  private readonly runs = new Map<string, RunRender>();
-  private readonly adopting = new Map<string, Promise<RunRender | null>>();
-  private readonly instance = randomUUID();
+  private readonly follower: RunFollower;
 
-  constructor(private readonly deps: ProgressRendererDeps) {}
+  constructor(private readonly deps: ProgressRendererDeps) {
+    this.follower = new RunFollower({
+      channel: 'slack',
+      kv: deps.kv,
+      logger: deps.logger,
+      ...(deps.log ? { log: deps.log } : {}),
+      ...(deps.catchUpIntervalMs !== undefined ? { sweepIntervalMs: deps.catchUpIntervalMs } : {}),
+      open: (event, state) => this.open(event, state),
+    });
+  }
 
   /** Bus handler: never throws. */
-  async handle(event: RunEvent): Promise<void> {
-    if (event.reply.channel !== 'slack') return;
-    try {
-      const render = this.runs.get(event.runId) ?? (await this.adoptOnce(event));
-      if (!render) return;
-      render.chain = render.chain.then(() => this.apply(render, event)).catch((error: unknown) => {
-        this.deps.logger.error({ err: error, runId: event.runId, type: event.type }, 'slack progress render failed');
-      });
-      await render.chain;
-    } catch (error) {
-      this.deps.logger.error({ err: error, runId: event.runId, type: event.type }, 'slack progress render failed');
-    }
+  handle(event: RunEvent): Promise<void> {
+    return this.follower.handle(event);
+  }
+
+  /** Catches up with what was stored while this process was not listening, then keeps sweeping. */
+  start(): Promise<void> {
+    return this.follower.start();
   }
 
   /** Waits for every run's pending Slack calls (tests, graceful shutdown). */
-  async idle(): Promise<void> {
-    await Promise.all([...this.runs.values()].map(async (render) => {
-      await render.chain;
-      // A stream that fell back to edits swaps its sink while draining; wait for the new one too.
-      let sink: ProgressSink;
-      do {
-        sink = render.sink;
-        await sink.drained();
-      } while (sink !== render.sink);
-    }));
+  idle(): Promise<void> {
+    return this.follower.idle();
   }
 
   close(): void {
-    for (const render of this.runs.values()) render.sink.close();
-    this.runs.clear();
+    this.follower.close();
   }
 
   get activeRuns(): number {
-    return this.runs.size;
+    return this.follower.activeRuns;
   }
 
-  /** Concurrent first events of one run share a single claim attempt. */
-  private async adoptOnce(event: RunEvent): Promise<RunRender | null> {
-    const pending = this.adopting.get(event.runId);
-    if (pending) return pending;
-    const attempt = this.adopt(event).finally(() => this.adopting.delete(event.runId));
-    this.adopting.set(event.runId, attempt);
-    return attempt;
-  }
-
-  private async adopt(event: RunEvent): Promise<RunRender | null> {
+  private async open(event: RunEvent, state: RunViewState): Promise<RunSurface | null> {
     const address = slackAddressSchema.safeParse(event.reply.address);
     if (!address.success) {
       this.deps.logger.warn({ runId: event.runId }, 'slack run event without a usable address ignored');
       return null;
     }
-    const ownerKey = this.ownerKey(event);
-    if (!(await this.deps.kv.set(ownerKey, this.instance, { ttlMs: OWNER_TTL_MS, onlyIfAbsent: true }))) return null;
     const client = await this.deps.clients.forWorkspace(address.data.teamId, address.data.enterpriseId);
-    const view = new RunView();
-    const render: RunRender = { address: address.data, client, view, sink: this.updateSink(client, address.data, view), chain: Promise.resolve() };
-    if (address.data.mode === 'stream') {
-      render.sink = new StreamSink(client, address.data, this.deps.minStreamIntervalMs, this.deps.logger, (terminal) => {
-        render.sink = this.updateSink(client, address.data, view);
-        render.sink.push({ chunks: [], terminal });
+    return new SlackRunSurface(this.deps, address.data, client, state);
+  }
+}
+
+type ApprovalRequested = Extract<RunEvent, { type: 'approval.requested' }>;
+const postedSchema = z.object({ channel: z.string(), ts: z.string() });
+type ApprovalDecided = Extract<RunEvent, { type: 'approval.decided' }>;
+
+/** One run's Slack thread: a stream (agent DMs) or one edited message, plus approval DMs. */
+class SlackRunSurface implements RunSurface {
+  private readonly view: RunView;
+  private sink: ProgressSink;
+
+  constructor(
+    private readonly deps: ProgressRendererDeps,
+    private readonly address: SlackAddress,
+    private readonly client: WebClient,
+    private readonly state: RunViewState,
+  ) {
+    this.view = new RunView(state);
+    this.sink = this.updateSink();
+    if (address.mode === 'stream') {
+      this.sink = new StreamSink(client, address, deps.minStreamIntervalMs, deps.logger, (terminal) => {
+        this.sink = this.updateSink();
+        this.sink.push({ chunks: [], terminal });
       });
     }
-    this.runs.set(event.runId, render);
-    return render;
   }
 
-  private updateSink(client: WebClient, address: SlackAddress, view: RunView): ProgressSink {
-    return new UpdateSink(client, address, this.deps.minEditIntervalMs, this.deps.logger, () => view.render());
+  async requestApproval(event: ApprovalRequested): Promise<ApprovalDelivery> {
+    const unreachable = new Set(await this.deps.approvals.send(event, this.address, this.client));
+    return {
+      asked: event.approvers.filter((a) => !unreachable.has(a.displayName)),
+      unreachable: event.approvers.filter((a) => unreachable.has(a.displayName)).map((approver) => ({ approver, where: 'Slack' })),
+    };
   }
 
-  private async apply(render: RunRender, event: RunEvent): Promise<void> {
-    const change = render.view.apply(event);
-    if (!change) return;
-    await this.deps.kv.set(this.ownerKey(event), this.instance, { ttlMs: OWNER_TTL_MS });
-    render.sink.push(change);
-    if (event.type === 'approval.requested') {
-      const unreachable = await this.deps.approvals.send(event, render.address, render.client);
-      if (unreachable.length > 0) {
-        await render.client.chat.postMessage({
-          channel: render.address.channel,
-          thread_ts: render.address.threadTs,
-          text: `I could not reach ${escapeMrkdwn(unreachable.join(', '))} in Slack. Your request stays pending until an approver decides.`,
-        });
-      }
-    } else if (event.type === 'approval.decided') {
-      await this.deps.approvals.settle(event, render.client);
-    } else if (event.type === 'account.link_required') {
-      await render.client.chat.postMessage({
-        channel: render.address.channel,
-        thread_ts: render.address.threadTs,
-        text: `Please connect your ${escapeMrkdwn(event.connectorName)} account so I can act as you.`,
-        blocks: linkAccountBlocks(event.connectorName, event.url),
-      });
-    }
-    if (change.terminal) {
-      // Later events of a finished run (replays) must not open a second message.
-      await this.deps.kv.set(this.ownerKey(event), `done:${this.instance}`, { ttlMs: OWNER_TTL_MS });
-      void (async () => {
-        let sink: ProgressSink;
-        do {
-          sink = render.sink;
-          await sink.drained();
-        } while (sink !== render.sink);
-        if (this.runs.get(event.runId) === render) this.runs.delete(event.runId);
-      })();
+  async settleApproval(event: ApprovalDecided): Promise<void> {
+    await this.deps.approvals.settle(event, this.client);
+    // The requester's cancel button goes once the request no longer waits.
+    const raw = await this.deps.kv.get(this.cancelKey(event.tenantId, event.approvalId));
+    const posted = raw ? postedSchema.safeParse(JSON.parse(raw)) : null;
+    if (posted?.success) {
+      const text = event.decision === 'cancelled' ? 'You cancelled this request.' : 'This request is no longer waiting for a decision.';
+      await this.client.chat.update({ channel: posted.data.channel, ts: posted.data.ts, text, blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text }] }] })
+        .catch((error: unknown) => this.deps.logger.warn({ err: error, approvalId: event.approvalId }, 'slack cancel offer could not be updated'));
     }
   }
 
-  private ownerKey(event: RunEvent): string {
-    return tenantKey(event.tenantId, 'slack', 'render', event.runId);
+  /** Below the announcement of the wait, once: the requester's Cancel button. */
+  private async offerCancel(event: ApprovalRequested): Promise<void> {
+    const key = this.cancelKey(event.tenantId, event.approvalId);
+    const ttlMs = Math.max(60_000, Date.parse(event.expiresAt) - Date.now() + 24 * 60 * 60 * 1000);
+    if (!(await this.deps.kv.set(key, '', { ttlMs, onlyIfAbsent: true }))) return;
+    await this.drained();
+    const text = 'Changed your mind? You can cancel this request while it waits for a decision.';
+    const posted = await this.client.chat.postMessage({ channel: this.address.channel, thread_ts: this.address.threadTs, text, blocks: cancelRequestBlocks(event.approvalId) });
+    if (posted.ts) await this.deps.kv.set(key, JSON.stringify({ channel: this.address.channel, ts: posted.ts }), { ttlMs });
+  }
+
+  private cancelKey(tenantId: string, approvalId: string): string {
+    return tenantKey(tenantId, 'slack', 'approval', approvalId, 'cancel');
+  }
+
+  async remindApprovers(event: Extract<RunEvent, { type: 'approval.reminder' }>): Promise<void> {
+    await this.deps.approvals.remind(event, this.client);
+  }
+
+  async show(event: RunEvent, update: ViewUpdate): Promise<void> {
+    this.sink.push(this.view.change(update, this.state.answer));
+    if (event.type === 'approval.requested') await this.offerCancel(event);
+    // Only the requester may see the link: ephemeral (or a DM) in shared channels (issue 11).
+    if (event.type === 'account.link_required') await postLinkPrompt(this.client, this.address, event, this.deps.logger);
+  }
+
+  async drained(): Promise<void> {
+    // A stream that fell back to edits swaps its sink while draining; wait for the new one too.
+    let sink: ProgressSink;
+    do {
+      sink = this.sink;
+      await sink.drained();
+    } while (sink !== this.sink);
+  }
+
+  close(): void {
+    this.sink.close();
+  }
+
+  private updateSink(): ProgressSink {
+    return new UpdateSink(this.client, this.address, this.deps.minEditIntervalMs, this.deps.logger, () => this.view.render());
   }
 }

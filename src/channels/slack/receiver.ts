@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HTTPModuleFunctions, HTTPResponseAck, type App, type Logger as SlackLogger, type Receiver, type ReceiverEvent } from '@slack/bolt';
-import type { HttpApp } from '../../http/httpApp.js';
+import { BODY_LIMITS, bufferedBody, type HttpApp } from '../../http/httpApp.js';
 import type { Logger } from '../../core/logger.js';
+import { slackEnvelopeProblem, slackHeadersProblem } from './requestChecks.js';
 
 export interface HttpAppReceiverOptions {
   readonly http: HttpApp;
@@ -30,7 +31,16 @@ export class HttpAppReceiver implements Receiver {
 
   async start(): Promise<void> {
     if (!this.mounted) {
-      this.options.http.route('POST', this.options.path, (req, res) => this.handle(req, res));
+      this.options.http.route('POST', this.options.path, (req, res) => this.handle(req, res), {
+        bodyLimit: BODY_LIMITS.slack,
+        // Unsigned, stale and future-dated requests are refused on their headers, before any body is read.
+        precheck: (req) => {
+          const problem = slackHeadersProblem(req.headers, Date.now());
+          if (!problem) return undefined;
+          this.options.logger.warn({ reason: problem }, 'slack request refused before reading its body');
+          return 401;
+        },
+      });
       this.mounted = true;
     }
     this.accepting = true;
@@ -48,9 +58,11 @@ export class HttpAppReceiver implements Receiver {
       HTTPModuleFunctions.buildNoBodyResponse(res, 503);
       return;
     }
+    // Bolt reads `rawBody` when present; HttpApp has already read the body within the Slack limit.
+    Object.assign(req, { rawBody: bufferedBody(req) ?? Buffer.alloc(0) });
     let buffered;
     try {
-      buffered = await HTTPModuleFunctions.parseAndVerifyHTTPRequest({ signingSecret, logger: slackLogger }, req, res);
+      buffered = await HTTPModuleFunctions.parseAndVerifyHTTPRequest({ signingSecret, logger: slackLogger, bodyLimit: BODY_LIMITS.slack }, req, res);
     } catch (error) {
       if (HTTPModuleFunctions.isRawBodyError(error)) {
         HTTPModuleFunctions.buildNoBodyResponse(res, error.statusCode === 413 ? 413 : 400);
@@ -60,13 +72,21 @@ export class HttpAppReceiver implements Receiver {
       HTTPModuleFunctions.buildNoBodyResponse(res, 401);
       return;
     }
-    let body: Record<string, unknown>;
+    let parsed: unknown;
     try {
-      body = HTTPModuleFunctions.parseHTTPRequestBody(buffered) as Record<string, unknown>;
+      parsed = HTTPModuleFunctions.parseHTTPRequestBody(buffered);
     } catch {
       HTTPModuleFunctions.buildNoBodyResponse(res, 400);
       return;
     }
+    // Signed is not the same as well-formed: Bolt assumes shapes (an object, a `user` on actions).
+    const problem = slackEnvelopeProblem(parsed);
+    if (problem) {
+      logger.warn({ reason: problem }, 'slack request refused: malformed payload');
+      HTTPModuleFunctions.buildNoBodyResponse(res, 400);
+      return;
+    }
+    const body = parsed as Record<string, unknown>;
     if (body.ssl_check === '1') {
       HTTPModuleFunctions.buildSSLCheckResponse(res);
       return;

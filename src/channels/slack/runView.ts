@@ -1,13 +1,7 @@
 import type { AnyChunk, KnownBlock, TaskUpdateChunk } from '@slack/types';
-import type { RunEvent, StepStatus } from '../../events/runEvent.js';
+import type { StepStatus } from '../../events/runEvent.js';
+import type { RunViewState, StatusKey, ViewNote, ViewStep, ViewUpdate } from '../runView/runViewState.js';
 import { escapeMrkdwn, SLACK_LIMITS, splitForSlack } from './mrkdwn.js';
-
-interface ViewStep {
-  readonly id: string;
-  title: string;
-  status: StepStatus;
-  detail?: string;
-}
 
 /** What one event changes: chunks for a stream, the status line, and whether the run is over. */
 export interface ViewChange {
@@ -40,115 +34,83 @@ const STEP_ICON: Record<StepStatus, string> = {
   denied: ':no_entry:',
 };
 
-const STATUS_LINE: Partial<Record<string, string>> = {
-  queued: 'is getting started…',
+const STATUS_LINE: Record<Exclude<StatusKey, 'step'>, string> = {
+  working: 'is working on it…',
   planning: 'is planning the steps…',
   executing: 'is working on it…',
-  awaiting_approval: 'is waiting for an approver…',
-  awaiting_link: 'is waiting for you to connect an account…',
+  waiting_approval: 'is waiting for an approver…',
+  waiting_link: 'is waiting for you to connect an account…',
   responding: 'is writing the answer…',
 };
 
 const short = (text: string, max = 300): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
+function noteIcon(note: ViewNote): string {
+  switch (note.kind) {
+    case 'approval_waiting':
+      return ':raised_hand:';
+    case 'approval_update':
+      return ':bell:';
+    case 'approval_decided':
+      return note.decision === 'approved' ? ':white_check_mark:' : note.decision === 'expired' ? ':hourglass:' : ':no_entry:';
+    case 'link_required':
+    case 'link_done':
+      return ':link:';
+    case 'failed':
+      return ':warning:';
+  }
+}
+
 /**
- * Everything the requester's thread shows about one run, built from its RunEvents. Streams get the
- * per-event deltas; edited messages re-render the whole view. All foreign text is escaped here.
+ * Slack's rendering of the platform-neutral run view (src/channels/runView): stream chunks per
+ * update, or the whole view as one editable message. All foreign text is escaped here.
  */
 export class RunView {
-  private readonly steps = new Map<string, ViewStep>();
-  private planTitle?: string;
-  private readonly notes: string[] = [];
-  private rawAnswer = '';
-  private outcome?: { kind: 'completed' | 'failed'; text: string };
-  private lastSeq = -1;
+  constructor(private readonly state: RunViewState) {}
 
-  /** Null when the event is stale or repeated (seq not newer than the last applied one). */
-  apply(event: RunEvent): ViewChange | null {
-    if (event.seq <= this.lastSeq) return null;
-    this.lastSeq = event.seq;
-    switch (event.type) {
-      case 'run.started':
-        return { chunks: [], status: 'is working on it…', terminal: false };
-      case 'run.status': {
-        const status = STATUS_LINE[event.status];
-        return { chunks: [], ...(status ? { status } : {}), terminal: false };
-      }
-      case 'plan.created': {
-        this.planTitle = event.plan.summary ?? 'Plan';
-        for (const step of event.plan.steps) this.steps.set(step.id, { id: step.id, title: step.title, status: step.status });
-        return {
-          chunks: [{ type: 'plan_update', title: short(escapeMrkdwn(this.planTitle), 200) }, ...[...this.steps.values()].map((step) => this.task(step))],
-          terminal: false,
-        };
-      }
-      case 'step.started':
-        return this.stepChange(event.stepId, event.title, 'running', undefined, `is working on: ${short(event.title, 80)}`);
-      case 'step.finished':
-        return this.stepChange(event.stepId, event.title, 'succeeded', event.summary);
-      case 'step.failed':
-        return this.stepChange(event.stepId, event.title, 'failed', event.error.message);
-      case 'approval.requested': {
-        const names = event.approvers.map((approver) => approver.displayName).join(', ');
-        const note = `Waiting for approval by ${names} to ${event.action}.`;
-        const change = this.stepChange(event.stepId, this.steps.get(event.stepId)?.title ?? event.action, 'awaiting_approval', note, 'is waiting for an approver…');
-        return { ...change, chunks: [...change.chunks, this.note(`:raised_hand: ${escapeMrkdwn(note)}`)] };
-      }
-      case 'approval.decided': {
-        const by = event.decidedBy ? ` by ${escapeMrkdwn(event.decidedBy.displayName)}` : '';
-        const action = escapeMrkdwn(event.action);
-        const text =
-          event.decision === 'approved' ? `:white_check_mark: Approved${by}: ${action}.`
-          : event.decision === 'denied' ? `:no_entry: Denied${by}: ${action}. I will not do it.`
-          : `:hourglass: The approval request to ${action} expired.`;
-        return { chunks: [this.note(text)], terminal: false };
-      }
-      case 'account.link_required':
-        return { chunks: [this.note(`:link: Please connect your ${escapeMrkdwn(event.connectorName)} account (button below) so I can act as you.`)], status: 'is waiting for you to connect an account…', terminal: false };
-      case 'account.linked':
-        return { chunks: [this.note(':link: Account connected, continuing.')], terminal: false };
-      case 'message.delta':
-        this.rawAnswer += event.text;
-        return { chunks: [{ type: 'markdown_text', text: escapeMrkdwn(event.text) }], terminal: false };
-      case 'run.completed': {
-        const rest = this.rawAnswer === '' ? event.text : event.text.startsWith(this.rawAnswer) ? event.text.slice(this.rawAnswer.length) : '';
-        this.outcome = { kind: 'completed', text: this.rawAnswer === '' || event.text.startsWith(this.rawAnswer) ? event.text : this.rawAnswer };
-        const chunks: AnyChunk[] = rest ? [{ type: 'markdown_text', text: (this.rawAnswer === '' && this.notes.length > 0 ? '\n\n' : '') + escapeMrkdwn(rest) }] : [];
-        if (event.reducedMode) chunks.push(this.note('_Some systems were slow, so this answer was prepared in reduced mode._'));
-        return { chunks, terminal: true };
-      }
-      case 'run.failed':
-        this.outcome = { kind: 'failed', text: event.message };
-        return { chunks: [this.note(`:warning: ${escapeMrkdwn(event.message)}`)], terminal: true };
+  /** The stream chunks and status line for one applied update. */
+  change(update: ViewUpdate, answerBefore: string): ViewChange {
+    const chunks: AnyChunk[] = [];
+    if (update.plan) chunks.push({ type: 'plan_update', title: short(escapeMrkdwn(this.state.planTitle ?? 'Plan'), 200) });
+    for (const step of update.steps) chunks.push(this.task(step));
+    if (update.note) chunks.push(noteChunk(`${noteIcon(update.note)} ${escapeMrkdwn(update.note.text)}`));
+    if (update.delta) chunks.push({ type: 'markdown_text', text: escapeMrkdwn(update.delta) });
+    if (update.final?.kind === 'completed') {
+      const text = update.final.text;
+      const rest = answerBefore === '' ? text : text.startsWith(answerBefore) ? text.slice(answerBefore.length) : '';
+      if (rest) chunks.push({ type: 'markdown_text', text: (answerBefore === '' && this.state.notes.length > 0 ? '\n\n' : '') + escapeMrkdwn(rest) });
+      if (update.final.reducedMode) chunks.push(noteChunk('_Some systems were slow, so this answer was prepared in reduced mode._'));
+    } else if (update.final?.kind === 'failed') {
+      chunks.push(noteChunk(`:warning: ${escapeMrkdwn(update.final.text)}`));
     }
+    const status = update.status === 'step' ? `is working on: ${short(update.statusStep ?? '', 80)}` : update.status ? STATUS_LINE[update.status] : undefined;
+    return { chunks, ...(status ? { status } : {}), terminal: update.terminal };
   }
 
-  /** The whole view as one editable message: checklist, notes and (when done) the answer's first part. */
+  /** The whole view as one editable message: checklist, current notes and (when done) the answer's first part. */
   render(): { text: string; blocks: KnownBlock[]; overflow: string[] } {
+    const { state } = this;
     const blocks: KnownBlock[] = [];
-    if (this.steps.size > 0) {
-      const lines = [...this.steps.values()].map((step) => `${STEP_ICON[step.status]} ${escapeMrkdwn(step.title)}${step.detail ? ` — ${escapeMrkdwn(short(step.detail))}` : ''}`);
-      const checklist = `*${escapeMrkdwn(this.planTitle ?? 'Plan')}*\n${lines.join('\n')}`;
+    if (state.steps.size > 0) {
+      const lines = [...state.steps.values()].map((step) => {
+        const detail = state.detailOf(step);
+        return `${STEP_ICON[step.status]} ${escapeMrkdwn(step.title)}${detail ? ` — ${escapeMrkdwn(short(detail))}` : ''}`;
+      });
+      const checklist = `*${escapeMrkdwn(state.planTitle ?? 'Plan')}*\n${lines.join('\n')}`;
       for (const piece of splitForSlack(checklist, SLACK_LIMITS.sectionText)) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: piece } });
     }
-    for (const note of this.notes.slice(-8)) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: note }] });
-    const answer = this.outcome ? (this.outcome.kind === 'failed' ? '' : this.outcome.text) : this.rawAnswer;
+    const notes = state.currentNotes(8).map((note) => `${noteIcon(note)} ${escapeMrkdwn(note.text)}`);
+    if (state.outcome?.kind === 'failed') notes.push(`:warning: ${escapeMrkdwn(state.outcome.text)}`);
+    if (state.outcome?.reducedMode) notes.push('_Some systems were slow, so this answer was prepared in reduced mode._');
+    for (const note of notes) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: note }] });
+    const answer = state.outcome ? (state.outcome.kind === 'failed' ? '' : state.outcome.text) : state.answer;
     const answerPieces = answer ? splitForSlack(escapeMrkdwn(answer), SLACK_LIMITS.sectionText) : [];
     const room = SLACK_LIMITS.blocks - blocks.length - 1;
     const here = answerPieces.slice(0, Math.min(room, 20));
     for (const piece of here) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: piece } });
     if (blocks.length === 0) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: ':hourglass_flowing_sand: Working on it…' }] });
-    const text = short(here[0] ?? (this.outcome?.kind === 'failed' ? escapeMrkdwn(this.outcome.text) : 'Working on your request…'), SLACK_LIMITS.sectionText);
+    const text = short(here[0] ?? (state.outcome?.kind === 'failed' ? escapeMrkdwn(state.outcome.text) : 'Working on your request…'), SLACK_LIMITS.sectionText);
     return { text, blocks, overflow: answerPieces.slice(here.length) };
-  }
-
-  private stepChange(stepId: string, title: string, status: StepStatus, detail: string | undefined, statusLine?: string): ViewChange {
-    const step = this.steps.get(stepId) ?? { id: stepId, title, status };
-    step.title = title;
-    step.status = status;
-    if (detail !== undefined) step.detail = detail;
-    this.steps.set(stepId, step);
-    return { chunks: [this.task(step)], ...(statusLine ? { status: statusLine } : {}), terminal: false };
   }
 
   private task(step: ViewStep): TaskUpdateChunk {
@@ -160,9 +122,8 @@ export class RunView {
       ...(step.detail ? { output: short(escapeMrkdwn(step.detail), 1000) } : {}),
     };
   }
+}
 
-  private note(text: string): AnyChunk {
-    this.notes.push(text);
-    return { type: 'markdown_text', text: `\n${text}\n` };
-  }
+function noteChunk(text: string): AnyChunk {
+  return { type: 'markdown_text', text: `\n${text}\n` };
 }

@@ -30,6 +30,9 @@ export const SLACK_EVENT_SCOPES = {
   'message.groups': 'groups:history',
   app_home_opened: '',
   assistant_thread_started: 'assistant:write',
+  // Both need no scope; they are how an uninstall or revocation reaches us (deprovisioning).
+  app_uninstalled: '',
+  tokens_revoked: '',
 } as const;
 
 export type SlackSubscribedEvent = keyof typeof SLACK_EVENT_SCOPES;

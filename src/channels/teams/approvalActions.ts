@@ -20,8 +20,10 @@ export interface ApprovalActionDeps {
 
 const actionDataSchema = z.object({
   marker: z.literal(APPROVAL_MARKER),
-  verb: z.enum(['approve', 'deny', 'refresh']),
+  verb: z.enum(['approve', 'deny', 'refresh', 'cancel']),
   approvalId: z.string().min(1).max(100),
+  /** The card's optional reason input, sent with Deny. */
+  reason: z.string().max(1000).optional(),
 });
 
 const invokeValueSchema = z.object({
@@ -51,10 +53,17 @@ async function decideClick(context: TurnContext, data: z.infer<typeof actionData
     const card = await deps.cards.currentCard(tenantId, data.approvalId, person?.tenantId === tenantId ? person.userId : null, activity.from?.id);
     return card ? { kind: 'card', card } : { kind: 'message', text: 'This approval request is no longer available.' };
   }
+  if (data.verb === 'cancel') {
+    // Only the requester may withdraw; the lifecycle checks it against the approval.
+    if (!person || person.tenantId !== tenantId || !deps.approvals.cancel) return { kind: 'message', text: 'Only the person who asked can cancel this request.' };
+    const cancelled = await deps.approvals.cancel({ tenantId, approvalId: data.approvalId, requesterUserId: person.userId });
+    return { kind: 'message', text: cancelled.status === 'cancelled' ? 'You cancelled this request. Nothing was done.' : cancelled.message };
+  }
   if (!person || person.tenantId !== tenantId) {
     return { kind: 'message', text: 'I do not know you as an approver in Switchboard yet, so I cannot record a decision from you.' };
   }
-  const result = await deps.approvals.decide({ tenantId, approvalId: data.approvalId, deciderUserId: person.userId, decision: data.verb });
+  const reason = data.verb === 'deny' ? data.reason?.trim() : undefined;
+  const result = await deps.approvals.decide({ tenantId, approvalId: data.approvalId, deciderUserId: person.userId, decision: data.verb, ...(reason ? { comment: reason } : {}) });
   if (result.status === 'refused') {
     deps.logger.info({ approvalId: data.approvalId, code: result.code }, 'teams approval click refused');
     return { kind: 'message', text: result.message };

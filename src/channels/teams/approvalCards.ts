@@ -3,18 +3,24 @@ import { Activity, ActivityTypes, type Attachment } from '@microsoft/agents-acti
 import type { RunEvent } from '../../events/runEvent.js';
 import type { KeyValueStore } from '../../infra/keyValue.js';
 import { tenantKey } from '../../infra/keys.js';
+import { midSentence } from '../runView/wording.js';
 import type { Logger } from '../../core/logger.js';
 import { conversationReferenceSchema, type StoredReference, type TeamsAddress } from './address.js';
 import { decidedCard, pendingCard, type ApprovalCardView, type CardDecision } from './approvalCard.js';
 import type { TeamsConversations } from './conversations.js';
 import type { TeamsReferenceStore } from './references.js';
 import { statusOf } from './retry.js';
+import { actionViewSchema } from '../../tools/actionView.js';
+import { oneLine } from '../../core/inertText.js';
 
 const recordSchema = z.object({
-  view: z.object({ approvalId: z.string(), action: z.string(), tool: z.string(), risk: z.string(), reason: z.string(), requesterName: z.string(), expiresAt: z.string() }),
+  view: z.object({
+    approvalId: z.string(), action: z.string(), tool: z.string(), risk: z.string(), reason: z.string(), requesterName: z.string(), expiresAt: z.string(),
+    details: actionViewSchema.optional(),
+  }),
   approverUserIds: z.array(z.string()),
   cards: z.array(z.object({ reference: conversationReferenceSchema, activityId: z.string(), userId: z.string() })),
-  outcome: z.object({ decision: z.enum(['approved', 'denied', 'expired']), byName: z.string().optional(), at: z.string().optional() }).optional(),
+  outcome: z.object({ decision: z.enum(['approved', 'denied', 'expired', 'cancelled']), byName: z.string().optional(), at: z.string().optional() }).optional(),
 });
 type ApprovalRecord = z.infer<typeof recordSchema>;
 
@@ -50,8 +56,9 @@ export class ApprovalCards {
       reason: event.reason,
       requesterName: event.requester.displayName,
       expiresAt: event.expiresAt,
+      ...(event.view ? { details: event.view } : {}),
     };
-    const record: ApprovalRecord = (await this.load(event.tenantId, event.approvalId)) ?? { view, approverUserIds: [], cards: [] };
+    const record: ApprovalRecord = (await this.load(event.tenantId, event.approvalId)) ?? { view: recordSchema.shape.view.parse(view), approverUserIds: [], cards: [] };
     record.approverUserIds = event.approvers.map((a) => a.userId);
     const unreachable: string[] = [];
     for (const approver of event.approvers) {
@@ -67,12 +74,12 @@ export class ApprovalCards {
         const mri = reference.user?.id;
         const attachment = pendingCard(view, { buttons: true, refreshUserIds: mri ? [mri] : [] });
         const activityId = await this.deps.conversations.run(reference, async (context) => {
-          const sent = await context.sendActivity(Activity.fromObject({ type: ActivityTypes.Message, attachments: [attachment], summary: `Approval needed: ${view.action}` }));
+          const sent = await context.sendActivity(Activity.fromObject({ type: ActivityTypes.Message, attachments: [attachment], summary: `Approval needed: ${oneLine(view.action)}` }));
           return sent?.id;
         });
         if (activityId) record.cards.push({ reference, activityId, userId: approver.userId });
       } catch (error) {
-        this.deps.logger.warn({ status: statusOf(error), approvalId: event.approvalId }, 'teams approval card could not be delivered');
+        this.deps.logger.warn({ status: statusOf(error), cause: error instanceof Error ? error.message : String(error), approvalId: event.approvalId, approverId: approver.userId }, 'teams approval card could not be delivered');
         unreachable.push(approver.displayName);
       }
     }
@@ -92,6 +99,22 @@ export class ApprovalCards {
         await this.deps.conversations.run(card.reference, (context) => context.updateActivity(Activity.fromObject({ type: ActivityTypes.Message, id: card.activityId, attachments: [attachment] })));
       } catch (error) {
         this.deps.logger.warn({ status: statusOf(error), approvalId: event.approvalId }, 'teams approval card could not be updated');
+      }
+    }));
+  }
+
+  /** The policy's reminder: a message in each approver's chat where their card is. */
+  async remind(event: Extract<RunEvent, { type: 'approval.reminder' }>): Promise<void> {
+    const record = await this.load(event.tenantId, event.approvalId);
+    if (!record || record.outcome) return;
+    const text = `Reminder: ${record.view.requesterName} is still waiting for your decision to ${oneLine(midSentence(event.action))}. The request is in the card above.`;
+    await Promise.all(record.cards.map(async (card) => {
+      try {
+        await this.deps.conversations.run(card.reference, async (context) => {
+          await context.sendActivity(Activity.fromObject({ type: ActivityTypes.Message, text }));
+        });
+      } catch (error) {
+        this.deps.logger.warn({ status: statusOf(error), cause: error instanceof Error ? error.message : String(error), approvalId: event.approvalId }, 'teams approval reminder could not be delivered');
       }
     }));
   }

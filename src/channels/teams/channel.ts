@@ -2,6 +2,7 @@ import type { TurnContext } from '@microsoft/agents-hosting';
 import { ActivityTypes } from '@microsoft/agents-activity';
 import type { Gateway, PlatformDirectory } from '../../gateway/gateway.js';
 import type { RunEventBus } from '../../events/eventBus.js';
+import type { RunEventLog } from '../../events/runEventLog.js';
 import type { ApprovalDecider } from '../../engine/approvalDecider.js';
 import type { KeyValueStore } from '../../infra/keyValue.js';
 import type { HttpApp } from '../../http/httpApp.js';
@@ -12,7 +13,7 @@ import { createCloudAdapter, proactiveIdentity } from './cloudAdapter.js';
 import { TeamsConversations } from './conversations.js';
 import { ActivityDedup } from './dedup.js';
 import { handleMessage } from './inbound.js';
-import { handlePersonalInstall, isPersonalInstall } from './installation.js';
+import { handlePersonalInstall, handleUninstall, isPersonalInstall, isUninstall, type TeamsUninstallHandler } from './installation.js';
 import { mountMessagesRoute } from './nodeBridge.js';
 import { TeamsProfiles } from './profiles.js';
 import { TeamsProgressRenderer } from './progressRenderer.js';
@@ -30,16 +31,23 @@ export interface TeamsChannelDeps {
   readonly identity: TeamsIdentityResolver;
   /** Entra tenant → Switchboard tenant, from tenant configuration. */
   readonly tenantLookup: TeamsTenantLookup;
+  /** Entra tenants named in the tenants file: the only ones a multi-tenant bot accepts tokens from. */
+  readonly entraTenantIds?: readonly string[];
   /** Development fallback for unmapped Entra tenants (never used in production). */
   readonly defaultTenantId?: string;
   /** Conversation references per user (platform_identities.address). */
   readonly references: TeamsReferenceStore;
+  /** The app was uninstalled or the bot removed: delete the stored references, and audit. */
+  readonly onUninstalled?: TeamsUninstallHandler;
   readonly kv: KeyValueStore;
   readonly logger: Logger;
   readonly http: HttpApp;
   readonly now?: () => Date;
   /** Jitter source for retry backoff (tests pass a seeded one). */
   readonly random?: () => number;
+  /** The stored run events: the renderer catches up from them on a gap, at start and periodically. */
+  readonly eventLog?: RunEventLog;
+  readonly catchUpIntervalMs?: number;
 }
 
 export interface TeamsChannel {
@@ -63,13 +71,17 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
   assertStartable(settings);
   const log = deps.logger.child({ component: 'teams' });
   const now = deps.now ?? (() => new Date());
-  const adapter = createCloudAdapter(settings, log);
+  const adapter = createCloudAdapter(settings, log, deps.entraTenantIds ?? []);
   const policy = connectorRetryPolicy(settings.retry, log, deps.random);
   const conversations = new TeamsConversations(adapter, proactiveIdentity(settings), policy);
   const tenantFor = tenantResolver(deps.tenantLookup, { production: settings.production, ...(deps.defaultTenantId ? { defaultTenantId: deps.defaultTenantId } : {}) });
   const profiles = new TeamsProfiles(deps.kv, settings.profileCacheTtlMs, log);
   const cards = new ApprovalCards({ conversations, references: deps.references, kv: deps.kv, logger: log, now });
-  const renderer = new TeamsProgressRenderer({ conversations, approvals: cards, kv: deps.kv, logger: log, streamIntervalMs: settings.streamIntervalMs, minEditIntervalMs: settings.minEditIntervalMs });
+  const renderer = new TeamsProgressRenderer({
+    conversations, approvals: cards, kv: deps.kv, logger: log, streamIntervalMs: settings.streamIntervalMs, minEditIntervalMs: settings.minEditIntervalMs,
+    ...(deps.eventLog ? { log: deps.eventLog } : {}),
+    ...(deps.catchUpIntervalMs !== undefined ? { catchUpIntervalMs: deps.catchUpIntervalMs } : {}),
+  });
   const inbound = { gateway: deps.gateway, dedup: new ActivityDedup(deps.kv), profiles, references: deps.references, tenantFor, logger: log, now };
   const actions = { approvals: deps.approvals, cards, identity: deps.identity, tenantFor, logger: log, now };
   const installs = { gateway: deps.gateway, profiles, references: deps.references, tenantFor, logger: log };
@@ -79,6 +91,7 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
     const activity = context.activity;
     if (activity.type === ActivityTypes.Invoke && activity.name === 'adaptiveCard/action') return handleCardInvoke(context, actions);
     if (isPersonalInstall(activity)) return handlePersonalInstall(context, installs);
+    if (deps.onUninstalled && isUninstall(activity)) return handleUninstall(context, { tenantFor, onUninstalled: deps.onUninstalled, logger: log });
     if (activity.type !== ActivityTypes.Message) return;
     if (isApprovalSubmit(activity)) return handleApprovalSubmit(context, actions);
     return handleMessage(context, inbound);
@@ -94,6 +107,8 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
         mounted = true;
       }
       unsubscribe ??= await deps.events.subscribe((event) => renderer.handle(event));
+      // Subscribed first, then caught up: whatever was stored while nobody listened is rendered now.
+      await renderer.start();
       log.info({ auth: settings.auth.mode }, 'teams channel started');
     },
     async stop() {

@@ -61,3 +61,48 @@ export async function handlePersonalInstall(context: TurnContext, deps: Installa
     deps.logger.warn({ status: statusOf(error), err: { message: error instanceof Error ? error.message : String(error) } }, 'teams installation not remembered');
   }
 }
+
+/** What the composition root does when Teams says the app is gone (delete references, audit). */
+export type TeamsUninstallHandler = (input: {
+  readonly tenantId: string;
+  readonly entraTenantId: string;
+  readonly scope: 'personal' | 'groupChat' | 'channel';
+  /** Personal scope: whose 1:1 chat with the bot is gone. */
+  readonly aadObjectId?: string;
+  readonly reason: 'installationUpdate.remove' | 'conversationUpdate.botRemoved';
+}) => Promise<void>;
+
+/** The app was uninstalled (installationUpdate "remove"), or the bot was removed from the conversation. */
+export function isUninstall(activity: Activity): boolean {
+  if (activity.type === ActivityTypes.InstallationUpdate) return activity.action === 'remove';
+  if (activity.type === ActivityTypes.ConversationUpdate) return (activity.membersRemoved ?? []).some((member) => member.id === activity.recipient?.id);
+  return false;
+}
+
+/**
+ * Forgets the conversation references the uninstalled app kept (a personal uninstall: that person's
+ * 1:1 chat reference), and records it in the audit log. Teams announces an uninstall twice
+ * (installationUpdate and conversationUpdate); forgetting twice is harmless.
+ */
+export async function handleUninstall(context: TurnContext, deps: { readonly tenantFor: InstallationDeps['tenantFor']; readonly onUninstalled: TeamsUninstallHandler; readonly logger: Logger }): Promise<void> {
+  const activity = context.activity;
+  const entraTenantId = entraTenantOf(activity);
+  if (!entraTenantId) return;
+  const tenantId = await deps.tenantFor(entraTenantId);
+  if (!tenantId) return;
+  const kind = activity.conversation?.conversationType;
+  const scope = kind === 'personal' ? 'personal' : kind === 'channel' ? 'channel' : 'groupChat';
+  const aadObjectId = scope === 'personal' ? activity.from?.aadObjectId : undefined;
+  try {
+    await deps.onUninstalled({
+      tenantId,
+      entraTenantId,
+      scope,
+      ...(aadObjectId ? { aadObjectId } : {}),
+      reason: activity.type === ActivityTypes.InstallationUpdate ? 'installationUpdate.remove' : 'conversationUpdate.botRemoved',
+    });
+  } catch (error) {
+    // Teams does not redeliver; the stale reference fails (and is logged) the next time it is used.
+    deps.logger.error({ err: { message: error instanceof Error ? error.message : String(error) }, entraTenantId }, 'teams uninstall not recorded');
+  }
+}

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CloudAdapter, Request, TurnContext, WebResponse } from '@microsoft/agents-hosting';
-import { PayloadTooLargeError, readBody, sendJson, type HttpApp } from '../../http/httpApp.js';
+import { BODY_LIMITS, PayloadTooLargeError, readBody, sendJson, type HttpApp } from '../../http/httpApp.js';
 import type { Logger } from '../../core/logger.js';
 
 /** Node's ServerResponse in the shape `CloudAdapter.process` and the JWT middleware write to. */
@@ -43,7 +43,7 @@ export class NodeWebResponse implements WebResponse {
 }
 
 /** Activities are small; anything near this is not from the Bot Connector. */
-const MAX_ACTIVITY_BYTES = 512 * 1024;
+const MAX_ACTIVITY_BYTES = BODY_LIMITS.teams;
 
 /**
  * Mounts `POST /api/messages`: body parsed (bounded), the Bot Framework JWT checked by the SDK's
@@ -81,5 +81,5 @@ export function mountMessagesRoute(http: HttpApp, adapter: CloudAdapter, logic: 
       if (!res.headersSent) sendJson(res, 400, { error: { code: 'invalid_activity', message: 'The activity could not be processed' } });
       else response.end();
     }
-  });
+  }, { bodyLimit: MAX_ACTIVITY_BYTES });
 }

@@ -1,16 +1,11 @@
 import type { RunEvent, StepStatus } from '../../events/runEvent.js';
-import { clip, INFORMATIVE_MAX, MESSAGE_MAX, plain } from './text.js';
-
-interface ViewStep {
-  title: string;
-  status: StepStatus;
-  detail?: string;
-}
+import type { RunViewState, ViewNote, ViewUpdate } from '../runView/runViewState.js';
+import { teamsParagraphs } from '../runView/wording.js';
+import { clip, inertMessage, INFORMATIVE_MAX, MESSAGE_MAX, plain } from './text.js';
 
 /**
- * What one event means for the requester's chat. Streams use `informative` (progress line),
- * `delta` (answer text) and `pause`/`final` (a message that ends the current stream); edited
- * messages just re-render the whole view.
+ * What one update means for a Teams stream: `informative` (progress line), `delta` (answer text)
+ * and `pause`/`final` (a message that ends the current stream); edited messages re-render the view.
  */
 export interface ViewChange {
   readonly informative?: string;
@@ -34,92 +29,69 @@ const ICON: Record<StepStatus, string> = {
   denied: '⛔',
 };
 
-/** Everything the requester sees about one run, built from its events in order. */
-export class TeamsRunView {
-  private readonly steps = new Map<string, ViewStep>();
-  private planTitle?: string;
-  private readonly notes: string[] = [];
-  private answer = '';
-  private outcome?: string;
-  private lastSeq = -1;
+/** A note as Teams markdown: foreign text escaped; the link prompt keeps its link unless the conversation is shared. */
+function noteText(note: ViewNote, privateLinks = false): string {
+  if (note.kind === 'link_required' && note.link && privateLinks) {
+    return `I need access to your ${plain(note.link.connectorName)} account to do this as you; the link to connect it goes to you alone, in a private chat. I will continue here once it is connected.`;
+  }
+  if (note.kind === 'link_required' && note.link) {
+    return `Please [connect your ${plain(note.link.connectorName)} account](${note.link.url}) so I can act as you. I will continue once it is connected.`;
+  }
+  return plain(note.text);
+}
 
-  /** Null for stale or repeated events (seq not newer than the last one applied). */
-  apply(event: RunEvent): ViewChange | null {
-    if (event.seq <= this.lastSeq) return null;
-    this.lastSeq = event.seq;
+function outcomeText(outcome: NonNullable<RunViewState['outcome']>): string {
+  return outcome.kind === 'failed' ? `Sorry, I could not finish this. ${inertMessage(outcome.text)}` : teamsParagraphs(inertMessage(outcome.text));
+}
+
+/**
+ * Teams' rendering of the platform-neutral run view (src/channels/runView): stream changes in
+ * personal chats, the whole view as one edited message in group chats and channels.
+ */
+export class TeamsRunView {
+  /** privateLinks: a shared conversation, where the link prompt goes to the requester's 1:1 chat instead (issue 11). */
+  constructor(private readonly state: RunViewState, private readonly options: { privateLinks?: boolean } = {}) {}
+
+  change(event: RunEvent, update: ViewUpdate): ViewChange {
+    const { state } = this;
+    if (update.final) return { final: clip(outcomeText(update.final), MESSAGE_MAX), terminal: true };
+    if (update.note?.kind === 'approval_waiting' || update.note?.kind === 'link_required') return { pause: noteText(update.note, this.options.privateLinks), terminal: false };
+    if (update.note) return { informative: clip(update.note.kind === 'link_done' ? 'Account connected. Continuing…' : update.note.text, INFORMATIVE_MAX), terminal: false };
+    // Model text is untrusted like data (issue 11): no link or markup in a streamed piece survives.
+    if (update.delta) return { delta: inertMessage(update.delta), terminal: false };
+    if (update.plan) {
+      const list = [...state.steps.values()].map((s, i) => `${i + 1}. ${s.title}`).join('\n');
+      return { informative: clip(`${state.planTitle ?? 'Plan'}\n${list}`, INFORMATIVE_MAX), terminal: false };
+    }
     switch (event.type) {
       case 'run.started':
         return { informative: 'Working on it…', terminal: false };
       case 'run.status':
-        return event.status === 'planning' ? { informative: 'Planning the steps…', terminal: false } : { terminal: false };
-      case 'plan.created': {
-        this.planTitle = event.plan.summary ?? 'Plan';
-        for (const step of event.plan.steps) this.steps.set(step.id, { title: step.title, status: step.status });
-        const list = event.plan.steps.map((s, i) => `${i + 1}. ${s.title}`).join('\n');
-        return { informative: clip(`${this.planTitle}\n${list}`, INFORMATIVE_MAX), terminal: false };
-      }
+        return update.status === 'planning' ? { informative: 'Planning the steps…', terminal: false } : { terminal: false };
       case 'step.started':
-        this.setStep(event.stepId, event.title, 'running');
         return { informative: clip(`${event.title}…`, INFORMATIVE_MAX), terminal: false };
       case 'step.finished':
-        this.setStep(event.stepId, event.title, 'succeeded', event.summary);
         return { informative: clip(`Done: ${event.title}`, INFORMATIVE_MAX), terminal: false };
       case 'step.failed':
-        this.setStep(event.stepId, event.title, 'failed', event.error.message);
         return { informative: clip(`Could not finish: ${event.title}`, INFORMATIVE_MAX), terminal: false };
-      case 'approval.requested': {
-        this.setStep(event.stepId, undefined, 'awaiting_approval');
-        const names = event.approvers.map((a) => a.displayName).join(', ') || 'an approver';
-        const note = `This needs approval from ${names} before I ${event.action}. I have asked them and will continue here once they decide.`;
-        this.notes.push(note);
-        return { pause: note, terminal: false };
-      }
-      case 'approval.decided': {
-        const by = event.decidedBy ? ` by ${event.decidedBy.displayName}` : '';
-        const note = event.decision === 'expired' ? `The approval request to ${event.action} expired.` : `${event.decision === 'approved' ? 'Approved' : 'Denied'}${by}: ${event.action}.`;
-        this.notes.push(note);
-        return { informative: clip(note, INFORMATIVE_MAX), terminal: false };
-      }
-      case 'account.link_required': {
-        const note = `Please [connect your ${plain(event.connectorName)} account](${event.url}) so I can act as you. I will continue once it is connected.`;
-        this.notes.push(note);
-        return { pause: note, terminal: false };
-      }
-      case 'account.linked':
-        return { informative: 'Account connected. Continuing…', terminal: false };
-      case 'message.delta':
-        this.answer += event.text;
-        return { delta: event.text, terminal: false };
-      case 'run.completed':
-        this.outcome = event.text || this.answer || 'Done.';
-        return { final: clip(this.outcome, MESSAGE_MAX), terminal: true };
-      case 'run.failed':
-        this.outcome = `Sorry, I could not finish this. ${event.message}`;
-        return { final: clip(this.outcome, MESSAGE_MAX), terminal: true };
       default:
-        return null;
+        return { terminal: false };
     }
   }
 
   /** The whole view as one Teams message (group chats and channels, where it is edited in place). */
   render(): string {
+    const { state } = this;
     const parts: string[] = [];
-    if (this.planTitle) parts.push(`**${plain(this.planTitle)}**`);
-    for (const step of this.steps.values()) {
-      parts.push(`${ICON[step.status]} ${plain(step.title)}${step.detail ? ` — ${plain(clip(step.detail, 300))}` : ''}`);
+    if (state.planTitle) parts.push(`**${plain(state.planTitle)}**`);
+    for (const step of state.steps.values()) {
+      const detail = state.detailOf(step);
+      parts.push(`${ICON[step.status]} ${plain(step.title)}${detail ? ` — ${plain(clip(detail, 300))}` : ''}`);
     }
-    parts.push(...this.notes.map((note) => `_${note}_`));
-    const body = this.outcome ?? this.answer;
+    parts.push(...state.currentNotes().map((note) => `_${noteText(note, this.options.privateLinks)}_`));
+    const body = state.outcome ? outcomeText(state.outcome) : inertMessage(state.answer);
     if (body) parts.push(body);
     if (parts.length === 0) parts.push('Working on it…');
     return clip(parts.join('\n\n'), MESSAGE_MAX);
-  }
-
-  private setStep(id: string, title: string | undefined, status: StepStatus, detail?: string): void {
-    const step = this.steps.get(id) ?? { title: title ?? id, status };
-    if (title) step.title = title;
-    step.status = status;
-    if (detail !== undefined) step.detail = detail;
-    this.steps.set(id, step);
   }
 }

@@ -1,10 +1,13 @@
 import type { PrismaClient } from '../../generated/prisma/client.js';
+import { actionViewSchema, type ActionView } from '../../tools/actionView.js';
 
 export interface InboxApproval {
   readonly id: string;
   readonly runId: string;
   readonly tool: string;
   readonly action: string;
+  /** Every argument and the acting account, as on the Slack and Teams cards (null for older requests). */
+  readonly view: ActionView | null;
   readonly risk: string;
   readonly reason: string;
   readonly requester: { readonly id: string; readonly displayName: string; readonly email: string } | null;
@@ -38,6 +41,7 @@ export async function pendingApprovalsFor(prisma: PrismaClient, tenantId: string
       runId: row.runId,
       tool: row.tool,
       action: row.action,
+      view: viewOf(row.view),
       risk: row.risk,
       reason: row.reason,
       requester: requester ? { id: requester.id, displayName: requester.displayName, email: requester.email } : null,
@@ -46,4 +50,9 @@ export async function pendingApprovalsFor(prisma: PrismaClient, tenantId: string
       createdAt: row.createdAt.toISOString(),
     };
   });
+}
+
+function viewOf(stored: unknown): ActionView | null {
+  const parsed = actionViewSchema.safeParse(stored);
+  return parsed.success ? parsed.data : null;
 }

@@ -9,9 +9,11 @@ import { userMessageOf } from '../../core/errors.js';
 import { sendJson, type HttpApp } from '../../http/httpApp.js';
 import { pendingApprovalsFor } from './approvalInbox.js';
 import { EventStreams } from './eventStreams.js';
+import { PrismaRunEventLog } from '../../events/runEventLog.js';
+import { WebIdentity, type SignedInLookup } from './identity.js';
 import { queryOf, readJson, sendError, validate } from './http.js';
 import { WEB_TEAM_ID, WebPeople, type WebPerson } from './people.js';
-import { MAX_BODY_BYTES, decideSchema, sendMessageSchema, startLinkSchema, threadIdSchema, userQuerySchema } from './schemas.js';
+import { MAX_BODY_BYTES, cancelSchema, decideSchema, sendMessageSchema, startLinkSchema, threadIdSchema, userQuerySchema } from './schemas.js';
 import { loadAssets, sendAsset, staticDir, type StaticAsset } from './staticAssets.js';
 import { threadHistory, webConversationId } from './threadHistory.js';
 
@@ -33,6 +35,11 @@ export interface WebChannelDeps {
   readonly connectors: readonly WebConnectorInfo[];
   /** Starts the OAuth link flow (AccountLinkingService.startLink); the browser opens the URL. */
   readonly startLink: (input: { tenantId: string; userId: string; connectorId: string }) => Promise<{ url: string }>;
+  /**
+   * Deployed posture: act only as the person this finds signed in (never a userId from the
+   * request). Absent in the embedded demo, where the page picks any person of the tenant.
+   */
+  readonly signedIn?: SignedInLookup;
   readonly now?: () => Date;
 }
 
@@ -63,7 +70,8 @@ const REFUSAL_STATUS: Record<Extract<SubmitResult, { status: 'refused' }>['code'
 export function createWebChannel(deps: WebChannelDeps): WebChannel {
   const log = deps.logger.child({ component: 'web' });
   const people = new WebPeople(deps.prisma, deps.tenantId);
-  const streams = new EventStreams();
+  const identity = new WebIdentity(people, deps.tenantId, deps.signedIn);
+  const streams = new EventStreams(undefined, (tenantId, runId, afterSeq) => new PrismaRunEventLog(deps.prisma).eventsSince(tenantId, runId, afterSeq));
   const now = deps.now ?? (() => new Date());
   let assets: Map<string, StaticAsset> | undefined;
   let unsubscribe: (() => Promise<void>) | undefined;
@@ -74,12 +82,8 @@ export function createWebChannel(deps: WebChannelDeps): WebChannel {
     return typeof userId === 'string' && typeof threadId === 'string' ? { userId, threadId } : null;
   };
 
-  /** Resolves the acting person or answers 403; every endpoint acts as a user of this tenant only. */
-  const personOr403 = async (res: ServerResponse, userId: string): Promise<WebPerson | undefined> => {
-    const person = await people.byId(userId);
-    if (!person) sendError(res, 403, 'unknown_user', 'That person is not a member of this workspace.');
-    return person ?? undefined;
-  };
+  /** Resolves the acting person or answers 401/403; every endpoint acts as a user of this tenant only. */
+  const actor = (req: IncomingMessage, res: ServerResponse, userId: string, kind: 'read' | 'write' = 'read'): Promise<WebPerson | undefined> => identity.actor(req, res, userId, kind);
 
   const serve = (name: (typeof ASSETS)[number]) => (_req: IncomingMessage, res: ServerResponse): void => {
     const asset = assets?.get(name);
@@ -92,13 +96,15 @@ export function createWebChannel(deps: WebChannelDeps): WebChannel {
     http.route('GET', '/static/app.js', serve('app.js'));
     http.route('GET', '/static/app.css', serve('app.css'));
 
-    http.route('GET', '/api/web/people', async (_req, res) => {
-      sendJson(res, 200, { tenantId: deps.tenantId, people: await people.list(), connectors: deps.connectors });
+    http.route('GET', '/api/web/people', async (req, res) => {
+      const visible = await identity.visiblePeople(req, res);
+      if (!visible) return;
+      sendJson(res, 200, { tenantId: deps.tenantId, mode: identity.mode, people: visible, connectors: deps.connectors }, { 'cache-control': 'no-store' });
     });
 
     http.route('GET', '/api/web/connections', async (req, res) => {
       const query = validate(res, userQuerySchema, queryOf(req));
-      if (!query || !(await personOr403(res, query.userId))) return;
+      if (!query || !(await actor(req, res, query.userId))) return;
       const accounts = await deps.prisma.connectorAccount.findMany({ where: { tenantId: deps.tenantId, userId: query.userId }, select: { connectorId: true, status: true } });
       const status = new Map(accounts.map((a) => [a.connectorId, a.status]));
       sendJson(res, 200, { connections: deps.connectors.map((c) => ({ ...c, status: status.get(c.id) ?? 'not_linked' })) });
@@ -106,7 +112,7 @@ export function createWebChannel(deps: WebChannelDeps): WebChannel {
 
     http.route('POST', '/api/web/links', async (req, res) => {
       const body = await readJson(req, res, startLinkSchema, 4096);
-      if (!body || !(await personOr403(res, body.userId))) return;
+      if (!body || !(await actor(req, res, body.userId, 'write'))) return;
       if (!deps.connectors.some((c) => c.id === body.connectorId)) return sendError(res, 404, 'unknown_connector', 'That system is not connected to this workspace.');
       try {
         const { url } = await deps.startLink({ tenantId: deps.tenantId, userId: body.userId, connectorId: body.connectorId });
@@ -120,7 +126,7 @@ export function createWebChannel(deps: WebChannelDeps): WebChannel {
     http.route('POST', '/api/web/messages', async (req, res) => {
       const body = await readJson(req, res, sendMessageSchema, MAX_BODY_BYTES);
       if (!body) return;
-      const person = await personOr403(res, body.userId);
+      const person = await actor(req, res, body.userId, 'write');
       if (!person) return;
       const conversationId = webConversationId(person.id, body.threadId);
       const result = await deps.gateway.submit({
@@ -141,7 +147,7 @@ export function createWebChannel(deps: WebChannelDeps): WebChannel {
       const query = validate(res, userQuerySchema, queryOf(req));
       if (!query) return;
       const threadId = validate(res, threadIdSchema, params.threadId);
-      if (!threadId || !(await personOr403(res, query.userId))) return;
+      if (!threadId || !(await actor(req, res, query.userId))) return;
       // Open (and start holding live events) before reading history, so nothing falls in between.
       const stream = streams.open(res, query.userId, threadId);
       stream.replay(await threadHistory(deps.prisma, deps.tenantId, webConversationId(query.userId, threadId)));
@@ -149,13 +155,25 @@ export function createWebChannel(deps: WebChannelDeps): WebChannel {
 
     http.route('GET', '/api/web/approvals', async (req, res) => {
       const query = validate(res, userQuerySchema, queryOf(req));
-      if (!query || !(await personOr403(res, query.userId))) return;
+      if (!query || !(await actor(req, res, query.userId))) return;
       sendJson(res, 200, { approvals: await pendingApprovalsFor(deps.prisma, deps.tenantId, query.userId, now()) }, { 'cache-control': 'no-store' });
+    });
+
+    // The requester withdraws a waiting request; the decider checks that it is theirs.
+    http.route('POST', '/api/web/approvals/:approvalId/cancel', async (req, res, params) => {
+      const body = await readJson(req, res, cancelSchema, 4096);
+      if (!body || !(await actor(req, res, body.userId, 'write'))) return;
+      const approvalId = params.approvalId ?? '';
+      if (!/^[0-9a-f-]{36}$/i.test(approvalId)) return sendError(res, 404, 'not_found', 'That approval request does not exist.');
+      if (!deps.approvals.cancel) return sendError(res, 404, 'not_found', 'Cancelling is not available here.');
+      const result = await deps.approvals.cancel({ tenantId: deps.tenantId, approvalId, requesterUserId: body.userId });
+      if (result.status === 'cancelled') return sendJson(res, 200, result);
+      sendError(res, result.code === 'not_found' || result.code === 'unsupported' ? 404 : result.code === 'not_requester' ? 403 : 409, result.code, result.message);
     });
 
     http.route('POST', '/api/web/approvals/:approvalId', async (req, res, params) => {
       const body = await readJson(req, res, decideSchema, 4096);
-      if (!body || !(await personOr403(res, body.userId))) return;
+      if (!body || !(await actor(req, res, body.userId, 'write'))) return;
       const approvalId = params.approvalId ?? '';
       if (!/^[0-9a-f-]{36}$/i.test(approvalId)) return sendError(res, 404, 'not_found', 'That approval request does not exist.');
       const result = await deps.approvals.decide({

@@ -1,13 +1,17 @@
 import type { ServerResponse } from 'node:http';
 import type { RunEvent } from '../../events/runEvent.js';
+import { RunCursor } from '../runView/runCursor.js';
+
+/** Reads a run's stored events after a seq (RunEventLog.eventsSince). */
+export type EventsSince = (tenantId: string, runId: string, afterSeq: number) => Promise<RunEvent[]>;
 
 /** One open browser tab: a person looking at one of their threads. */
 interface StreamClient {
   readonly userId: string;
   readonly threadId: string;
   readonly res: ServerResponse;
-  /** Highest seq already sent per run, so replay and live delivery never show an event twice. */
-  readonly sent: Map<string, number>;
+  /** Where each run stands for this tab: replay and live delivery never show an event twice or out of order. */
+  readonly sent: Map<string, RunCursor>;
   /** Live events held back while the history is being replayed. */
   pending: RunEvent[] | null;
 }
@@ -20,7 +24,11 @@ export class EventStreams {
   private readonly clients = new Set<StreamClient>();
   private readonly keepAlive: NodeJS.Timeout;
 
-  constructor(keepAliveMs = 15_000) {
+  constructor(
+    keepAliveMs = 15_000,
+    /** The stored log: a gap in live delivery (out of order, lost publish) is filled from it. */
+    private readonly eventsSince?: EventsSince,
+  ) {
     // Proxies close idle connections; a comment line keeps the stream open.
     this.keepAlive = setInterval(() => {
       for (const client of this.clients) client.res.write(': keep-alive\n\n');
@@ -77,10 +85,21 @@ export class EventStreams {
   }
 
   private sendRun(client: StreamClient, event: RunEvent): void {
-    const last = client.sent.get(event.runId) ?? 0;
-    if (event.seq <= last) return;
-    client.sent.set(event.runId, event.seq);
-    write(client.res, 'run', event);
+    let cursor = client.sent.get(event.runId);
+    if (!cursor) {
+      cursor = new RunCursor(0);
+      client.sent.set(event.runId, cursor);
+    }
+    for (const ready of cursor.offer([event])) write(client.res, 'run', ready);
+    if (cursor.hasGap) void this.fillGap(client, event, cursor);
+  }
+
+  private async fillGap(client: StreamClient, event: RunEvent, cursor: RunCursor): Promise<void> {
+    const stored = this.eventsSince ? await this.eventsSince(event.tenantId, event.runId, cursor.lastSeq).catch(() => []) : [];
+    const ready = cursor.offer(stored);
+    // Without the missing events in the store (or no store), the tab still gets what it has.
+    if (cursor.hasGap) ready.push(...cursor.skipGap());
+    for (const next of ready) write(client.res, 'run', next);
   }
 }
 

@@ -8,17 +8,20 @@ export interface WebPerson {
   readonly roles: readonly string[];
 }
 
-/** The playground's "who am I": the users of its one tenant, looked up by id (always within that tenant). */
+/**
+ * The playground's "who am I": the active users of its one tenant, looked up by id (always within
+ * that tenant). Someone removed from the tenants file is not offered and cannot be acted as.
+ */
 export class WebPeople {
   constructor(private readonly prisma: PrismaClient, private readonly tenantId: string) {}
 
   async list(): Promise<WebPerson[]> {
-    const rows = await this.prisma.user.findMany({ where: { tenantId: this.tenantId }, orderBy: { displayName: 'asc' } });
+    const rows = await this.prisma.user.findMany({ where: { tenantId: this.tenantId, deactivatedAt: null }, orderBy: { displayName: 'asc' } });
     return rows.map(toPerson);
   }
 
   async byId(userId: string): Promise<WebPerson | null> {
-    const row = await this.prisma.user.findFirst({ where: { tenantId: this.tenantId, id: userId } });
+    const row = await this.prisma.user.findFirst({ where: { tenantId: this.tenantId, id: userId, deactivatedAt: null } });
     return row ? toPerson(row) : null;
   }
 

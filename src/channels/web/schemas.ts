@@ -20,6 +20,8 @@ export const sendMessageSchema = z.object({
     .max(MAX_TURN_TEXT, `messages are limited to ${MAX_TURN_TEXT} characters`),
 });
 
+export const cancelSchema = z.object({ userId });
+
 export const decideSchema = z.object({
   userId,
   decision: z.enum(['approve', 'deny'], { error: 'the decision must be "approve" or "deny"' }),

@@ -4,16 +4,23 @@ import type { Directory } from '../persistence/directory.js';
 
 /**
  * Turns policy approver specs into tenant users: group names via approverGroups (emails → users) and
- * "manager" (the requester's manager). The requester is never eligible, whatever the policy says.
+ * via the IdP groups mapped to them, and "manager" (the requester's manager, read now, so a manager
+ * change from the directory applies to the next request). The requester is never eligible, whatever the policy says.
  */
 export async function resolveApprovers(directory: Directory, tenant: TenantConfig, requesterId: string, specs: readonly string[]): Promise<ApproverRef[]> {
   const emails = new Set<string>();
+  const groups: string[] = [];
   let includeManager = false;
   for (const spec of specs) {
     if (spec === 'manager') includeManager = true;
-    else for (const email of tenant.approverGroups[spec] ?? []) emails.add(email.toLowerCase());
+    else {
+      groups.push(spec);
+      for (const email of tenant.approverGroups[spec] ?? []) emails.add(email.toLowerCase());
+    }
   }
   const users = emails.size > 0 ? await directory.usersByEmails(tenant.id, [...emails]) : [];
+  // Members from the directory: IdP groups mapped to this approver group (SCIM, tenant scim.groupMappings).
+  if (groups.length > 0) users.push(...(await directory.usersInApproverGroups(tenant.id, groups)));
   if (includeManager) {
     const requester = await directory.userById(tenant.id, requesterId);
     if (requester?.managerId) {
@@ -23,7 +30,8 @@ export async function resolveApprovers(directory: Directory, tenant: TenantConfi
   }
   const unique = new Map<string, ApproverRef>();
   for (const user of users) {
-    if (user.id === requesterId) continue;
+    // A person removed from the tenants file can no longer approve anything.
+    if (user.id === requesterId || user.deactivatedAt) continue;
     unique.set(user.id, { userId: user.id, displayName: user.displayName, email: user.email });
   }
   return [...unique.values()];

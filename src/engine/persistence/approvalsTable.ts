@@ -15,6 +15,8 @@ export interface NewApproval {
   readonly requesterId: string;
   readonly approverIds: readonly string[];
   readonly expiresAt: Date;
+  /** The card content (src/tools/actionView.ts), stored so surfaces read later show the same card. */
+  readonly view?: JsonObject;
 }
 
 export class ApprovalsTable {
@@ -25,7 +27,7 @@ export class ApprovalsTable {
     const existing = await this.forStep(input.tenantId, input.stepId);
     if (existing) return { approval: existing, created: false };
     const rows = await this.prisma.approval.createManyAndReturn({
-      data: [{ ...input, approverIds: [...input.approverIds], args: toDbJson(input.args) }],
+      data: [{ ...input, approverIds: [...input.approverIds], args: toDbJson(input.args), ...(input.view ? { view: toDbJson(input.view) } : {}) }],
       skipDuplicates: true,
     });
     const created = rows[0];
@@ -47,6 +49,30 @@ export class ApprovalsTable {
 
   forStep(tenantId: string, stepId: string): Promise<Approval | null> {
     return this.prisma.approval.findFirst({ where: { tenantId, stepId } });
+  }
+
+  /**
+   * createOnce, unless the same requester already has the same action (tool + argument hash) waiting
+   * for another step: then nothing is created and that request is returned, `merged`. Requests for
+   * one (tenant, requester, tool, arguments) are serialized by a transaction-scoped advisory lock,
+   * so two identical requests in the same instant still ask only once.
+   */
+  async createUnlessPending(input: NewApproval): Promise<{ approval: Approval; created: boolean; merged: boolean }> {
+    const lockKey = `approval|${input.tenantId}|${input.requesterId}|${input.tool}|${input.argsHash}`;
+    return this.prisma.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtextextended(${lockKey}, 0))`;
+      const own = await tx.approval.findFirst({ where: { tenantId: input.tenantId, stepId: input.stepId } });
+      if (own) return { approval: own, created: false, merged: false };
+      const same = await tx.approval.findFirst({
+        where: { tenantId: input.tenantId, requesterId: input.requesterId, tool: input.tool, argsHash: input.argsHash, status: 'pending', expiresAt: { gt: new Date() } },
+        orderBy: { createdAt: 'asc' },
+      });
+      if (same) return { approval: same, created: false, merged: true };
+      const created = await tx.approval.create({
+        data: { ...input, approverIds: [...input.approverIds], args: toDbJson(input.args), ...(input.view ? { view: toDbJson(input.view) } : {}) },
+      });
+      return { approval: created, created: true, merged: false };
+    });
   }
 
   /** The atomic decision: of two simultaneous deciders exactly one gets a row back. */

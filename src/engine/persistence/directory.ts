@@ -20,6 +20,12 @@ export class Directory {
     return this.prisma.user.findMany({ where: { tenantId, email: { in: emails.map((e) => e.toLowerCase()), mode: 'insensitive' } } });
   }
 
+  /** People whose IdP groups map to any of these approver groups (issue 16; GIN-indexed). */
+  usersInApproverGroups(tenantId: string, groups: readonly string[]): Promise<User[]> {
+    if (groups.length === 0) return Promise.resolve([]);
+    return this.prisma.user.findMany({ where: { tenantId, approverGroups: { hasSome: [...groups] }, deactivatedAt: null } });
+  }
+
   async userByIdentity(tenantId: string, platform: string, teamId: string, externalId: string): Promise<User | null> {
     const identity = await this.prisma.platformIdentity.findFirst({ where: { tenantId, platform, teamId, externalId }, select: { userId: true } });
     return identity ? this.userById(tenantId, identity.userId) : null;

@@ -42,6 +42,10 @@ export class RunsTable {
     }
   }
 
+  byDelivery(tenantId: string, channel: string, deliveryId: string): Promise<Run | null> {
+    return this.prisma.run.findFirst({ where: { tenantId, channel, deliveryId } });
+  }
+
   get(tenantId: string, runId: string): Promise<Run | null> {
     return this.prisma.run.findFirst({ where: { tenantId, id: runId } });
   }

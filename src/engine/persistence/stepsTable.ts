@@ -12,9 +12,10 @@ export class StepsTable {
     return this.prisma.step.findMany({ where: { tenantId, runId }, orderBy: [{ planVersion: 'asc' }, { createdAt: 'asc' }] });
   }
 
-  async insertPlan(tx: Prisma.TransactionClient, tenantId: string, runId: string, planVersion: number, steps: readonly PlanStep[]): Promise<void> {
+  /** Inserts a plan's steps and returns the rows written (the engine keeps them in memory for the attempt). */
+  insertPlan(tx: Prisma.TransactionClient, tenantId: string, runId: string, planVersion: number, steps: readonly PlanStep[]): Promise<Step[]> {
     const base = Date.now();
-    await tx.step.createMany({
+    return tx.step.createManyAndReturn({
       data: steps.map((step, index) => ({
         tenantId,
         runId,

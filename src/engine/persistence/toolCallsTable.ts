@@ -1,11 +1,30 @@
-import type { PrismaClient, ToolCall } from '../../generated/prisma/client.js';
+import { randomUUID } from 'node:crypto';
+import { Prisma, type PrismaClient, type ToolCall } from '../../generated/prisma/client.js';
 import type { JsonValue } from '../../core/json.js';
 import type { ToolCallRecord, ToolCallStatus, ToolCallStore } from '../../tools/pipeline/types.js';
 import { isUniqueViolation, toDbJson } from './prismaJson.js';
 
-function recordOf(row: ToolCall): ToolCallRecord {
+/** This worker no longer owns the run (another took it over): it must stop without side effects. */
+export class FencedOutError extends Error {
+  constructor(runId: string) {
+    super(`run ${runId} is now driven by another worker`);
+    this.name = 'FencedOutError';
+  }
+}
+
+interface RawCall {
+  id: string;
+  step_id: string;
+  status: string;
+  attempts: number;
+  result: unknown;
+  error: unknown;
+}
+
+function rawRecordOf(row: RawCall): ToolCallRecord {
   return {
     id: row.id,
+    stepId: row.step_id,
     status: row.status as ToolCallStatus,
     attempts: row.attempts,
     result: (row.result ?? null) as JsonValue | null,
@@ -13,11 +32,36 @@ function recordOf(row: ToolCall): ToolCallRecord {
   };
 }
 
-/** tool_calls: written `started` before the tool runs, finalized after; unique per (tenant, idempotency key). */
+function recordOf(row: ToolCall): ToolCallRecord {
+  return {
+    id: row.id,
+    stepId: row.stepId,
+    status: row.status as ToolCallStatus,
+    attempts: row.attempts,
+    result: (row.result ?? null) as JsonValue | null,
+    error: (row.error ?? null) as { code: string; message: string } | null,
+  };
+}
+
+type BeginInput = Parameters<ToolCallStore['begin']>[0];
+
+/** Deferred starts older than this were abandoned (the call was stopped from outside): dropped. */
+const DEFERRED_TTL_MS = 60 * 60_000;
+
+/**
+ * tool_calls: written `started` before the tool runs, finalized after; unique per (tenant, idempotency key).
+ * A read-only idempotent call has no side effect to guard, so it gets no separate start record: its
+ * row is written once, finished, when it returns (one commit instead of two). Repeating it after a
+ * crash is harmless, which is what "idempotent read" promises.
+ */
 export class ToolCallsTable implements ToolCallStore {
+  private readonly deferred = new Map<string, { input: BeginInput; startedAt: Date }>();
+
   constructor(private readonly prisma: PrismaClient) {}
 
-  async begin(input: Parameters<ToolCallStore['begin']>[0]): Promise<{ record: ToolCallRecord; created: boolean }> {
+  async begin(input: BeginInput): Promise<{ record: ToolCallRecord; created: boolean }> {
+    if (input.idempotent && input.risk === 'read') return this.beginDeferred(input);
+    if (input.fence !== undefined) return this.beginFenced(input, input.fence);
     try {
       const row = await this.prisma.toolCall.create({ data: { ...input, args: toDbJson(input.args) } });
       return { record: recordOf(row), created: true };
@@ -29,7 +73,64 @@ export class ToolCallsTable implements ToolCallStore {
     }
   }
 
+  /**
+   * The start record is written only while the run's fencing token is still `fence`, checked in the
+   * same statement: a worker another one has superseded can never start (or claim) a call.
+   */
+  private async beginFenced(input: Parameters<ToolCallStore['begin']>[0], fence: number): Promise<{ record: ToolCallRecord; created: boolean }> {
+    const owns = Prisma.sql`EXISTS (SELECT 1 FROM runs WHERE id = ${input.runId}::uuid AND tenant_id = ${input.tenantId} AND fence = ${fence})`;
+    const inserted = await this.prisma.$queryRaw<RawCall[]>`
+      INSERT INTO tool_calls (tenant_id, run_id, step_id, tool, connector_id, acting_user_id, acting_identity, idempotency_key, idempotent, risk, args, fence)
+      SELECT ${input.tenantId}, ${input.runId}::uuid, ${input.stepId}::uuid, ${input.tool}, ${input.connectorId ?? null}, ${input.actingUserId}::uuid,
+        ${input.actingIdentity}, ${input.idempotencyKey}, ${input.idempotent}, ${input.risk}, ${JSON.stringify(input.args)}::jsonb, ${fence}
+      WHERE ${owns}
+      ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
+      RETURNING id, step_id::text AS step_id, status, attempts, result, error`;
+    if (inserted[0]) return { record: rawRecordOf(inserted[0]), created: true };
+    const claimed = await this.prisma.$queryRaw<RawCall[]>`
+      UPDATE tool_calls SET fence = ${fence}
+      WHERE tenant_id = ${input.tenantId} AND idempotency_key = ${input.idempotencyKey} AND ${owns}
+      RETURNING id, step_id::text AS step_id, status, attempts, result, error`;
+    if (claimed[0]) return { record: rawRecordOf(claimed[0]), created: false };
+    throw new FencedOutError(input.runId);
+  }
+
+  /**
+   * An earlier record under the key (a finished call, a failed earlier plan version's call) is
+   * returned as before, so the pipeline decides exactly as with a written start; otherwise nothing
+   * is written until finish().
+   */
+  private async beginDeferred(input: BeginInput): Promise<{ record: ToolCallRecord; created: boolean }> {
+    const existing = await this.prisma.toolCall.findFirst({ where: { tenantId: input.tenantId, idempotencyKey: input.idempotencyKey } });
+    if (existing) return { record: recordOf(existing), created: false };
+    const now = Date.now();
+    for (const [key, entry] of this.deferred) {
+      if (now - entry.startedAt.getTime() > DEFERRED_TTL_MS) this.deferred.delete(key);
+    }
+    const id = randomUUID();
+    this.deferred.set(id, { input, startedAt: new Date(now) });
+    return { record: { id, stepId: input.stepId, status: 'started', attempts: 0, result: null, error: null }, created: true };
+  }
+
   async finish(tenantId: string, id: string, outcome: Parameters<ToolCallStore['finish']>[2]): Promise<void> {
+    const deferred = this.deferred.get(id);
+    if (deferred && deferred.input.tenantId === tenantId) {
+      this.deferred.delete(id);
+      const { input, startedAt } = deferred;
+      // A racing worker that recorded the same key first keeps its row (same call, same arguments).
+      await this.prisma.toolCall.createMany({
+        data: [{
+          id, tenantId, runId: input.runId, stepId: input.stepId, tool: input.tool, connectorId: input.connectorId ?? null,
+          actingUserId: input.actingUserId, actingIdentity: input.actingIdentity, idempotencyKey: input.idempotencyKey,
+          idempotent: input.idempotent, risk: input.risk, args: toDbJson(input.args), fence: input.fence ?? 0,
+          status: outcome.status, attempts: outcome.attempts, durationMs: outcome.durationMs, startedAt, finishedAt: new Date(),
+          ...(outcome.result !== undefined ? { result: toDbJson(outcome.result) } : {}),
+          ...(outcome.error ? { error: outcome.error } : {}),
+        }],
+        skipDuplicates: true,
+      });
+      return;
+    }
     await this.prisma.toolCall.updateMany({
       where: { tenantId, id },
       data: {

@@ -20,16 +20,28 @@ export class DeterministicPlanner {
   constructor(private readonly env: (ctx: PlanningContext) => Promise<SlotEnv>) {}
 
   async match(ctx: PlanningContext): Promise<MatchResult> {
-    return matchRequest(ctx.request, ctx.tools, await this.env(ctx));
+    return matchRequest(ctx.request, ctx.tools, await this.env(ctx), ctx.history);
   }
 
+  /**
+   * Tier 0 reads no tool output and no history as instructions. A stored fact fills at most a slot
+   * the intent shapes (the default Jira project key), never text that could instruct, so it does not
+   * taint. A record named only by an untrusted earlier turn does: such a plan is reported as
+   * untrustedInput, which makes its writes need approval whatever the policy.
+   */
   async next(ctx: PlanningContext, reason = 'the request matched a known everyday intent'): Promise<PlannerDecision | { kind: 'undecided' }> {
     if (ctx.observations.length > 0) {
-      return { kind: 'answer', text: writeAnswer(ctx.observations, ctx.previousPlan), tier: 'deterministic' };
+      return { kind: 'answer', text: writeAnswer(ctx.observations, ctx.previousPlan), tier: 'deterministic', untrustedInput: true };
     }
-    const match = await this.match(ctx);
-    if (match.kind === 'plan') return { kind: 'plan', plan: toPlan(match.steps), tier: 'deterministic', reason };
+    const env = await this.env(ctx);
+    const match = matchRequest(ctx.request, ctx.tools, env, ctx.history);
+    if (match.kind === 'plan') {
+      // A record named only by an untrusted earlier turn ("make it a P1" after a tool listed it) counts as untrusted input.
+      const untrusted = match.referent !== undefined && !match.referent.trusted;
+      return { kind: 'plan', plan: toPlan(match.steps), tier: 'deterministic', reason, ...(untrusted ? { untrustedInput: true, derivedFromToolOutput: true } : {}) };
+    }
     if (match.kind === 'clarify') return { kind: 'clarify', question: match.question, tier: 'deterministic' };
+    if (match.kind === 'answer') return { kind: 'answer', text: match.text, tier: 'deterministic' };
     return { kind: 'undecided' };
   }
 

@@ -24,7 +24,8 @@ const FINAL_ANSWER_NOTE = 'You have run out of planning rounds. Answer the emplo
 /**
  * The model tier: one planning call whose output is a submit_plan / ask_user tool call or a plain
  * answer (streamed). Invalid output gets exactly one repair call quoting the validation errors;
- * plans made after observations are flagged derivedFromToolOutput so the engine asks for approval.
+ * plans made while the prompt held untrusted text (tool output, untrusted history, stored facts) are
+ * flagged derivedFromToolOutput so the engine asks for approval.
  */
 export class ModelPlanner {
   private readonly validator = new PlanOutputValidator();
@@ -35,13 +36,14 @@ export class ModelPlanner {
 
   async next(ctx: PlanningContext, tier: ModelTier, reason: string, facts: Readonly<Record<string, string>>): Promise<PlannerDecision> {
     const recentTools = [...(ctx.previousPlan?.steps.map((s) => s.tool) ?? []), ...ctx.observations.map((o) => o.tool)];
-    const query = [ctx.request, ...ctx.history.slice(-2).filter((t) => t.role === 'user').map((t) => t.content)].join('\n');
+    const query = [ctx.request, ...ctx.history.slice(-2).filter((t) => t.role === 'user' && t.provenance === 'requester').map((t) => t.content)].join('\n');
     const tools = selectTools(query, ctx.tools, { recentTools, max: this.deps.maxTools ?? 10 });
     const atCap = ctx.iteration >= this.maxIterations;
     const callTools = atCap ? [] : [SUBMIT_PLAN_TOOL, ASK_USER_TOOL];
     const working = ctx.observations.length > 0 ? `${renderObservations(ctx.observations)}${atCap ? `\n${FINAL_ANSWER_NOTE}` : ''}` : undefined;
     const assembled = await this.deps.contextFor(ctx).assemble({
-      system: renderSystem(tools, facts),
+      system: renderSystem(tools),
+      facts,
       history: ctx.history,
       request: ctx.request,
       ...(working ? { working } : {}),
@@ -56,7 +58,9 @@ export class ModelPlanner {
       onDelta: (text) => ctx.onAnswerDelta(text),
       purpose: atCap ? 'final-answer' : ctx.observations.length > 0 ? 'replan' : 'plan',
     }, callCtx);
-    const decision = this.interpret(first, ctx, reason);
+    // Whatever was in the prompt besides the requester's own words may have steered the model.
+    const untrusted = assembled.untrusted || ctx.observations.length > 0;
+    const decision = this.interpret(first, reason, ctx, untrusted);
     if (decision.kind !== 'invalid') return decision.value;
 
     ctx.logger.warn({ runId: ctx.runId, problems: decision.problems }, 'model plan invalid; asking for one repair');
@@ -71,7 +75,7 @@ export class ModelPlanner {
       { role: 'user', content: `Your plan was rejected: ${decision.problems.join('; ')}. Call submit_plan again with a corrected plan using only the listed tools, or ask_user.` },
     ];
     const repaired = await this.deps.gateway.call(first.tier, { messages: repairMessages, tools: callTools, toolChoice: 'auto', purpose: 'repair' }, callCtx);
-    const second = this.interpret(repaired, ctx, `${reason}; repaired after invalid output`);
+    const second = this.interpret(repaired, `${reason}; repaired after invalid output`, ctx, untrusted);
     if (second.kind !== 'invalid') {
       if (second.value.kind === 'answer') ctx.onAnswerDelta(second.value.text);
       return second.value;
@@ -79,16 +83,16 @@ export class ModelPlanner {
     throw new ModelOutputError('model output invalid after one repair', { problems: second.problems });
   }
 
-  private interpret(result: ModelCallResult, ctx: PlanningContext, reason: string): { kind: 'ok'; value: PlannerDecision } | { kind: 'invalid'; problems: readonly string[] } {
+  private interpret(result: ModelCallResult, reason: string, ctx: PlanningContext, untrusted: boolean): { kind: 'ok'; value: PlannerDecision } | { kind: 'invalid'; problems: readonly string[] } {
     const tier = result.tier;
+    const flags = untrusted ? { untrustedInput: true } : {};
     if (result.toolCalls.length === 0) {
       const text = result.content.trim();
-      return text ? { kind: 'ok', value: { kind: 'answer', text, tier } } : { kind: 'invalid', problems: ['the reply was empty'] };
+      return text ? { kind: 'ok', value: { kind: 'answer', text, tier, ...flags } } : { kind: 'invalid', problems: ['the reply was empty'] };
     }
     const parsed = this.validator.parse(result.toolCalls, ctx.tools);
     if (parsed.kind === 'invalid') return parsed;
-    if (parsed.kind === 'clarify') return { kind: 'ok', value: { kind: 'clarify', question: parsed.question, tier } };
-    const derived = ctx.observations.length > 0;
+    if (parsed.kind === 'clarify') return { kind: 'ok', value: { kind: 'clarify', question: parsed.question, tier, ...flags } };
     return {
       kind: 'ok',
       value: {
@@ -96,7 +100,7 @@ export class ModelPlanner {
         plan: parsed.plan,
         tier,
         reason: `${reason} (${result.model})`,
-        ...(derived ? { derivedFromToolOutput: true } : {}),
+        ...(untrusted ? { derivedFromToolOutput: true, untrustedInput: true } : {}),
       },
     };
   }

@@ -51,4 +51,6 @@ export type { MessageRecord, MessageRole } from './messages.js';
 export type { UserFactRecord } from './userFacts.js';
 export type { AuditEntry } from './auditLog.js';
 export { syncTenants, type SyncSummary } from './syncTenants.js';
+export { deprovisionDeactivatedUsers, type DeprovisionSummary } from './deprovisioning.js';
+export { forgetChatInstallation, type ChatUninstall, type ChatUninstallResult } from './chatUninstalls.js';
 export { isUuid } from './users.js';

@@ -19,8 +19,10 @@ function ruleMatches(rule: ApprovalRule, tool: string, risk: RiskTier): boolean 
 
 /**
  * Stage 3: does this call need a human approver? `high` always does unless a rule explicitly
- * auto-approves it; any write/high call whose arguments derive from tool output always does
- * (prompt-injection defence), whatever the policy says.
+ * auto-approves it; any write/high call that is tainted always does (prompt-injection defence),
+ * whatever the policy and the planner tier: its arguments derive from tool output (a `$ref`), or it
+ * was planned while text that is not the requester's own words was in the prompt (tool output, an
+ * answer restating it, another person's message, a summary of either, stored facts).
  */
 export function approvalRequirement(tenant: TenantConfig, tool: string, risk: RiskTier, tainted: boolean): ApprovalRequirement {
   const policy = tenant.approvalPolicy;
@@ -34,7 +36,7 @@ export function approvalRequirement(tenant: TenantConfig, tool: string, risk: Ri
     expiresAfterMinutes: policy.expiresAfterMinutes,
   });
   if (tainted && risk !== 'read') {
-    return require('Its inputs came from another system\'s data rather than from you directly, so a person must confirm it.', approversOf(rule));
+    return require('Its inputs came from another system\'s data or from messages that did not come from you, so a person must confirm it.', approversOf(rule));
   }
   if (rule?.autoApprove) return { required: false };
   if (rule && rule.approvers.length > 0) return require(risk === 'high' ? 'It is a high-risk action.' : 'Your organisation requires approval for this action.', rule.approvers);

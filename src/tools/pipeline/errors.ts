@@ -68,3 +68,12 @@ export class ApprovalChangedError extends SwitchboardError {
     super('approval_invalidated', `approval no longer valid: ${what}`, { userMessage: `I did not run the approved action because ${what} since it was approved.` });
   }
 }
+
+/** The same person already asked for the same action with the same details, and it is still waiting. */
+export class ApprovalAlreadyPendingError extends SwitchboardError {
+  constructor(expiresAt: Date) {
+    super('approval_already_pending', 'an identical approval request by the same requester is still pending', {
+      userMessage: `You already asked for exactly this, and that request is still waiting for an approver (until ${expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC), so I did not ask again. I will go ahead once they approve it.`,
+    });
+  }
+}

@@ -20,12 +20,18 @@ export interface ToolCallRequest {
   readonly tainted: boolean;
   readonly signal: AbortSignal;
   readonly logger: Logger;
+  /** The worker's fencing token for the run (checked when the call's start is recorded). */
+  readonly fence?: number;
+  /** Gate before the side effect: throws when this worker no longer holds the run. */
+  readonly confirmLease?: () => Promise<void>;
 }
 
 export type ToolCallStatus = 'started' | 'succeeded' | 'failed' | 'unverified';
 
 export interface ToolCallRecord {
   readonly id: string;
+  /** The step row (one per plan version) the call was made for. */
+  readonly stepId: string;
   readonly status: ToolCallStatus;
   readonly attempts: number;
   readonly result: JsonValue | null;
@@ -47,6 +53,8 @@ export interface ToolCallStore {
     idempotent: boolean;
     risk: string;
     args: JsonObject;
+    /** The run's fencing token held by this worker; the start is refused once another worker took the run. */
+    fence?: number;
   }): Promise<{ record: ToolCallRecord; created: boolean }>;
   finish(
     tenantId: string,

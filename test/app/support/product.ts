@@ -3,11 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { loadEnv } from '../../../src/config/env.js';
-import { createLogger } from '../../../src/core/logger.js';
+import { createLogger, type Logger } from '../../../src/core/logger.js';
 import { startSwitchboard, type Switchboard } from '../../../src/app/startSwitchboard.js';
 import { createEmptyTestDatabase } from '../../support/database.js';
-
-export const ADMIN_PASSWORD = 'test-admin-password-1234';
+import { BREAK_GLASS } from './signIn.js';
 
 export interface RunningProduct {
   readonly app: Switchboard;
@@ -20,7 +19,7 @@ export interface RunningProduct {
  * The whole product in-process on port 0: its own Postgres database, free sandbox ports, a private
  * data directory, and Redis only when asked (with a unique key prefix).
  */
-export async function startProduct(options: { redisUrl?: string; databaseUrl?: string; env?: Record<string, string> } = {}): Promise<RunningProduct> {
+export async function startProduct(options: { redisUrl?: string; databaseUrl?: string; env?: Record<string, string>; logger?: Logger } = {}): Promise<RunningProduct> {
   const database = options.databaseUrl ? undefined : await createEmptyTestDatabase();
   const databaseUrl = options.databaseUrl ?? database!.url;
   const dataDir = await mkdtemp(join(tmpdir(), 'sb-app-'));
@@ -29,8 +28,12 @@ export async function startProduct(options: { redisUrl?: string; databaseUrl?: s
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     DATABASE_URL: databaseUrl,
     DATA_DIR: dataDir,
-    ADMIN_PASSWORD,
+    // The demo tenant's break-glass sign-in (tenants.example.yaml names this variable).
+    ACME_BREAK_GLASS_HASH: BREAK_GLASS.hash,
     WORKERS_PER_PROCESS: '2',
+    // The demo product on real PostgreSQL: a database alone would make the posture "deployed"
+    // (test/app/posture.test.ts covers that by setting SWITCHBOARD_POSTURE to '').
+    SWITCHBOARD_POSTURE: 'embedded',
     ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
     ...options.env,
   };
@@ -40,7 +43,7 @@ export async function startProduct(options: { redisUrl?: string; databaseUrl?: s
     app = await startSwitchboard({
       env,
       envSource: source,
-      logger: createLogger({ level: env.LOG_LEVEL }),
+      logger: options.logger ?? createLogger({ level: env.LOG_LEVEL }),
       port: 0,
       host: '127.0.0.1',
       sandboxPortsStart: 0,

@@ -58,7 +58,7 @@ test('each approver gets a DM with who, what, why and Approve/Deny buttons carry
     expect(text).toContain('Ada Lovelace');
     expect(text).toContain('reset the Okta password of ada@acme.test');
     expect(text).toContain('okta_reset_my_password');
-    expect(text).toContain('Password resets are high-risk &lt;policy: okta_*&gt;');
+    expect(text).toContain('Password resets are high-risk &lt;policy: okta＿＊&gt;');
     const [approve, deny] = actionsOf(message)?.elements ?? [];
     expect(approve).toMatchObject({ type: 'button', action_id: 'switchboard_approve', style: 'primary', value: APPROVAL });
     expect(approve?.confirm).toMatchObject({ confirm: { text: 'Approve' }, deny: { text: 'Cancel' } });

@@ -1,5 +1,5 @@
 import { slackSettingsFromEnv } from '../../../src/channels/slack/index.js';
-import { escapeMrkdwn, splitForSlack } from '../../../src/channels/slack/mrkdwn.js';
+import { escapeMrkdwn, inlineMrkdwn, splitForSlack } from '../../../src/channels/slack/mrkdwn.js';
 
 describe('slackSettingsFromEnv', () => {
   test('no Slack variables means Slack is off', () => {
@@ -27,8 +27,12 @@ describe('slackSettingsFromEnv', () => {
 });
 
 describe('mrkdwn', () => {
-  test('escapes the three control characters and nothing else', () => {
-    expect(escapeMrkdwn('<!channel> & <@U1> *bold* _it_')).toBe('&lt;!channel&gt; &amp; &lt;@U1&gt; *bold* _it_');
+  test('escapes control characters, and formatting from data becomes look-alike text (issue 11, finding 3)', () => {
+    expect(escapeMrkdwn('<!channel> & <@U1> *bold* _it_ ~gone~ `code`')).toBe('&lt;!channel&gt; &amp; &lt;@U1&gt; ＊bold＊ ＿it＿ ～gone～ ｀code｀');
+    expect(escapeMrkdwn('line one\n> quoted *Risk*')).toBe('line one\n＞ quoted ＊Risk＊');
+    expect(inlineMrkdwn('a\n*Approved by*\nboss')).toBe('a ＊Approved by＊ boss');
+    expect(escapeMrkdwn('open [this](https://evil.example/x) or www.evil.example')).toBe('open [this] (https[:]//evil[.]example/x) or www[.]evil[.]example');
+    expect(escapeMrkdwn('bell\u0007 and \u202Eoverride')).toBe('bell and override');
   });
 
   test('splits at boundaries, within the limit, without cutting an entity', () => {

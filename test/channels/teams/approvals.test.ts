@@ -89,8 +89,8 @@ describe('Teams approvals', () => {
     expect(cardOf(linusChat).card.actions).toHaveLength(2);
     const [linusIdentity] = await h.identities.forUser(TENANT, ids.linus!, 'teams');
     expect((linusIdentity?.address as { conversation: { id: string } }).conversation.id).toBe(linusChat);
-    // The requester's stream ends with the wait explained.
-    expect(h.connector.messages(dm(ADA).id).map((m) => m.text).join('\n')).toMatch(/needs approval from Grace Hopper, Linus Torvalds/);
+    // The requester's stream ends with the wait explained, saying who was asked only once the cards went out.
+    expect(h.connector.messages(dm(ADA).id).map((m) => m.text).join('\n')).toMatch(/Waiting for approval by Grace Hopper, Linus Torvalds to reset your Okta password\. I have asked Grace Hopper and Linus Torvalds and will continue here once they decide\./);
 
     // The requester and a non-approver are refused with an explanation; nothing is decided.
     const self = await postActivity(h.messagesUrl, cardActionInvoke(h.connector.url, dm(ADA), ADA, 'approve', card.actions![0]!.data, graceMessage.id));

@@ -214,7 +214,8 @@ test('high risk: approval cards to the approvers, forged clicks refused, approve
 
   // Ada's stream ended with the wait explained.
   const waiting = await eventually(async () => connector.messages(dm(people.ada).id).slice(adaBefore).find((m) => m.streamState === 'final'), 'the wait note in ada\'s chat');
-  expect(waiting.text).toMatch(/needs approval from .*(Grace Hopper.*Linus Torvalds|Linus Torvalds.*Grace Hopper)/);
+  // Said only once the cards went out (issue 12: never "I have asked them" before a card was sent).
+  expect(waiting.text).toMatch(/Waiting for approval by .*(Grace Hopper.*Linus Torvalds|Linus Torvalds.*Grace Hopper).* I have asked .*(Grace Hopper.*Linus Torvalds|Linus Torvalds.*Grace Hopper)/);
 
   // The requester and a non-approver click the same button: refused with a reason, nothing decided.
   const self = await click(dm(people.ada), people.ada, approve, graceCard.id);

@@ -1,7 +1,7 @@
 // Switchboard playground: plain ES module, no build step. All data is rendered with textContent.
 const MAX_TEXT = 4000;
 const $ = (id) => document.getElementById(id);
-const state = { people: [], connectors: [], me: null, threadId: null, source: null, runs: new Map() };
+const state = { people: [], connectors: [], me: null, threadId: null, source: null, runs: new Map(), csrfToken: null };
 
 function el(tag, props = {}, children = []) {
   const node = document.createElement(tag);
@@ -21,15 +21,27 @@ function randomId() {
 }
 
 async function api(path, options = {}) {
-  const response = await fetch(path, { ...options, headers: { 'content-type': 'application/json', ...(options.headers ?? {}) } });
+  // Deployed, the playground runs on the sign-in session: writes echo its CSRF token.
+  const csrf = state.csrfToken ? { 'x-csrf-token': state.csrfToken } : {};
+  const response = await fetch(path, { ...options, headers: { 'content-type': 'application/json', ...csrf, ...(options.headers ?? {}) } });
   const body = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(body?.error?.message ?? `Request failed (${response.status}).`);
+  if (!response.ok) throw Object.assign(new Error(body?.error?.message ?? `Request failed (${response.status}).`), { status: response.status });
   return body;
 }
 
 // ---- identity -------------------------------------------------------------------------------
 async function loadPeople() {
-  const { people, connectors } = await api('/api/web/people');
+  let answer;
+  try {
+    answer = await api('/api/web/people');
+  } catch (error) {
+    if (error.status !== 401) throw error;
+    // Deployed: the playground acts only as the signed-in person.
+    $('thread').replaceChildren(el('div', { class: 'empty' }, [el('span', { text: 'Please ' }), el('a', { href: '/ops', text: 'sign in' }), el('span', { text: ' first, then come back to this page.' })]));
+    return;
+  }
+  const { people, connectors, mode } = answer;
+  if (mode === 'signed-in') state.csrfToken = (await api('/auth/session')).csrfToken ?? null;
   state.people = people;
   state.connectors = connectors;
   const select = $('person');
@@ -145,11 +157,29 @@ function renderEvent(event) {
       setStep(view, event.stepId, 'awaiting_approval');
       const names = event.approvers.map((a) => a.displayName).join(' or ');
       note(view, `Waiting for approval by ${names}: ${event.action}`);
+      // The requester may withdraw the request while it waits (the server checks who asks).
+      if (state.me && event.requester?.userId === state.me.id) {
+        const cancel = el('button', { class: 'btn small', type: 'button', 'data-testid': 'cancel-request', text: 'Cancel request', onclick: async () => {
+          cancel.disabled = true;
+          try {
+            await api(`/api/web/approvals/${event.approvalId}/cancel`, { method: 'POST', body: JSON.stringify({ userId: state.me.id }) });
+          } catch (e) {
+            cancel.disabled = false;
+            note(view, e.message, 'bad');
+          }
+        } });
+        view.cancels = { ...(view.cancels ?? {}), [event.approvalId]: cancel };
+        view.notes.append(cancel);
+      }
       break;
     }
+    case 'approval.reminder': note(view, `No decision yet, so I reminded ${event.approvers.map((a) => a.displayName).join(', ')}.`); break;
+    case 'approval.escalated': note(view, `No decision yet, so I also asked ${event.added.map((a) => a.displayName).join(', ')}.`); break;
     case 'approval.decided': {
       const by = event.decidedBy ? ` by ${event.decidedBy.displayName}` : '';
-      note(view, `${event.decision === 'approved' ? 'Approved' : event.decision === 'denied' ? 'Denied' : 'Expired'}${by}: ${event.action}`, event.decision === 'approved' ? 'ok' : 'bad');
+      view.cancels?.[event.approvalId]?.remove();
+      const word = { approved: 'Approved', denied: 'Denied', expired: 'Expired', cancelled: 'Cancelled' }[event.decision] ?? event.decision;
+      note(view, `${word}${by}: ${event.action}${event.reason ? ` (reason: ${event.reason})` : ''}`, event.decision === 'approved' ? 'ok' : 'bad');
       break;
     }
     case 'account.link_required': {
@@ -203,6 +233,8 @@ function approvalCard(approval) {
   return el('div', { class: 'card', 'data-testid': 'approval-card', 'data-approval': approval.id }, [
     el('div', { class: 'meta', text: `${approval.requester?.displayName ?? 'Someone'} asks:` }),
     el('div', { class: 'action', text: approval.action }),
+    approval.view?.actingAs ? el('div', { class: 'meta', 'data-testid': 'acting-as', text: `Runs ${actingLine(approval.view.actingAs)}` }) : null,
+    approval.view ? argumentList(approval.view.fields) : null,
     approval.request ? el('div', { class: 'meta', text: `“${approval.request}”` }) : null,
     el('div', { class: 'meta', text: `Why approval is needed: ${approval.reason}` }),
     el('div', { class: 'buttons' }, [
@@ -211,6 +243,27 @@ function approvalCard(approval) {
     ]),
     error,
   ]);
+}
+
+// Every argument of the action; long values folded behind "Show details" but complete. Text nodes only.
+function argumentList(fields) {
+  if (!fields || fields.length === 0) return null;
+  return el('dl', { class: 'fields', 'data-testid': 'approval-fields' }, fields.flatMap((field) => [
+    el('dt', { text: field.label }),
+    el('dd', {}, [field.long
+      ? el('details', {}, [el('summary', { text: `${preview(field.value)} — Show details` }), el('pre', { class: 'full', text: field.value })])
+      : el('span', { text: field.value })]),
+  ]));
+}
+
+function preview(value) {
+  const first = value.split(/\r\n|\r|\n/, 1)[0] ?? '';
+  return first.length > 120 ? `${first.slice(0, 119)}…` : first;
+}
+
+function actingLine(acting) {
+  const target = acting.target && acting.target !== acting.account ? `, on the account ${acting.target}` : '';
+  return `as ${acting.account} in ${acting.system}${target}`;
 }
 
 // ---- connected accounts ------------------------------------------------------------------------

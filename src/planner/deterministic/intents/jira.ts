@@ -28,7 +28,10 @@ function summary(text: string, env: SlotEnv): string | undefined {
   const q = quoted(text);
   if (q) return q;
   const match = /\b(?:about|regarding|titled|called|named|saying|re:|:)\s+(.+)$/i.exec(text)
-    ?? /\b(?:bug|issue|story|task)\s+(?:for|on)\s+(?!the\s+\w+\s+team\b)(.+)$/i.exec(text);
+    ?? /\b(?:bug|issue|story|task)\s+(?:for|on)\s+(?!the\s+\w+\s+team\b)(.+)$/i.exec(text)
+    ?? /\b(?:bug|issue|story|task|jira)\b(?:\s+(?:in|for|on|under)\s+(?:the\s+)?(?:project\s+)?[A-Z][A-Z0-9]{1,9})?\s+to\s+(?!me\b)(.+)$/i.exec(text)
+    ?? /\b(?:bug|issue|story|task)\s*[,:-]\s+(.+)$/i.exec(text)
+    ?? /^(.{6,}?)\s*(?:[.,;:!?]|\s-)\s*(?:(?:can|could|would)\s+you\s+)?(?:please\s+)?(?:create|file|open|raise|log|make|add|submit|report)\b/i.exec(text);
   let phrase = match?.[1];
   if (phrase) {
     phrase = phrase.replace(/\s+(?:in|for|to|under)\s+(?:the\s+)?(?:project\s+)?[A-Z][A-Z0-9]{1,9}(?:\s+project)?$/, '');
@@ -74,13 +77,13 @@ export const jiraIntents: readonly Intent[] = [
     id: 'jira.transition_issue',
     connector: 'jira',
     tool: 'transition_issue',
-    detect: (text) => jiraKey(text) !== undefined && /\b(move|transition|set|mark|change|put|drag|push|start|close|resolve|done)\b/i.test(text),
+    detect: (text) => jiraKey(text) !== undefined && /\b(move|transition|set|mark|change|put|drag|push|start|close|resolve|done)\b/i.test(text) && !/^(?:is|are|was|has|have|did|does|when|will)\b/i.test(text),
     extract: (text) => {
       const key = jiraKey(text)!;
       const to = /\b(?:to|as|into|in)\s+["']?([\w][\w ]{0,30}?)["']?(?:\s+(?:status|column|state))?$/i.exec(text)?.[1]
         ?? (/\bstart\b/i.test(text) ? 'In Progress' : /\b(close|done|resolve)\b/i.test(text) ? 'Done' : undefined);
-      const status = cleanPhrase(to);
-      if (!status) return { missing: `Which status should ${key} move to?` };
+      const status = /\bon\s+hold\b/i.test(text) ? 'On Hold' : cleanPhrase(to?.replace(/\s+(?:now|today|please|pls|asap|thanks)$/i, ''));
+      if (!status || /^(?:some|any)(?:one|body)\b/i.test(status)) return { missing: `Which status should ${key} move to?` };
       const titled = status.replace(/\b\w/g, (c) => c.toUpperCase());
       return { args: { key, to: titled }, title: `Move ${key} to ${titled}` };
     },
@@ -117,7 +120,7 @@ export const jiraIntents: readonly Intent[] = [
     id: 'jira.list_my_issues',
     connector: 'jira',
     tool: 'list_my_issues',
-    detect: (text) => /\b(issues|bugs|stories|tasks|jira|tickets)\b/i.test(text) && /\b(my|mine|me|i|assigned)\b/i.test(text) && /\b(jira|issues|bugs|stories|tasks|working on)\b/i.test(text),
+    detect: (text) => /\b(issues|bugs|stories|tasks|jira|tickets)\b/i.test(text) && /\b(my|mine|me|i|assigned)\b/i.test(text) && /\b(jira|issues|bugs|stories|tasks|working on)\b/i.test(text) && !/\b(access|request|blocking|blocked|related|linked)\b/i.test(text),
     extract: () => ({ args: {}, title: 'List your open Jira issues' }),
   },
 ];

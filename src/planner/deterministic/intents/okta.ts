@@ -11,10 +11,11 @@ function accessTarget(text: string, noun: 'group' | 'app'): string | undefined {
   const q = quoted(text);
   if (q) return q;
   const re = noun === 'group'
-    ? /\b(?:to|join|into|in)\s+(?:the\s+)?(.+?)\s+(?:okta\s+)?group\b|\bgroup\s+(?:called\s+|named\s+)?([\w][\w .&-]*?)(?=\s+(?:because|since|for|so)\b|$)/i
-    : /\baccess\s+to\s+(?:the\s+)?(.+?)(?:\s+(?:app|application|tool))?(?=\s+(?:because|since|for|so)\b|$)|\b(?:assign|give)\s+me\s+(?:the\s+)?(.+?)\s+(?:app|application)\b/i;
-  const match = re.exec(text);
-  return cleanPhrase((match?.[1] ?? match?.[2])?.replace(/^(?:join|be in)\s+(?:the\s+)?/i, ''))?.replace(/\s+(?:app|application)$/i, '');
+    ? /.*\b(?:to|join|into|in|need|want|get)\s+(?:the\s+)?(.+?)\s+(?:okta\s+)?group\b|\bgroup\s+(?:called\s+|named\s+)?([\w][\w .&-]*?)(?=\s+(?:because|since|for|so)\b|$)/i
+    : /\baccess\s+to\s+(?:the\s+)?(.+?)(?:\s+(?:app|application|tool))?(?=\s+(?:because|since|for|so)\b|[,.;?]|$)|\b(?:assign|give)\s+me\s+(?:the\s+)?(.+?)\s+(?:app|application)\b/i;
+  // "Figma access please": a capitalised name right before "access" (case matters, so a separate test).
+  const match = re.exec(text) ?? (noun === 'app' ? /^(?:[Pp]lease\s+)?()([A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)?)\s+access\b/.exec(text) : null);
+  return cleanPhrase((match?.[1] || match?.[2])?.replace(/^(?:join|be in)\s+(?:the\s+)?/i, ''))?.replace(/\s+(?:app|application)$/i, '');
 }
 
 export const oktaIntents: readonly Intent[] = [
@@ -22,7 +23,7 @@ export const oktaIntents: readonly Intent[] = [
     id: 'okta.reset_mfa',
     connector: 'okta',
     tool: 'reset_my_mfa',
-    detect: has(/\b(mfa|2fa|two[- ]factor|multi[- ]factor|authenticator|okta verify)\b/i),
+    detect: has(/\b(mfa|2fa|two[- ]factor|multi[- ]factor|authenticator|okta verify)\b|\b(?:okta|verification|verify|sign[- ]in|login)\s+codes?\b/i),
     extract: () => ({ args: {}, title: 'Reset your MFA factors in Okta' }),
   },
   {
@@ -36,14 +37,14 @@ export const oktaIntents: readonly Intent[] = [
     id: 'okta.reset_password',
     connector: 'okta',
     tool: 'reset_my_password',
-    detect: has(/\b(reset|forgot|forgotten|change|new|recover)\b.*\b(password|passwd|pwd)\b|\bpassword\b.*\b(reset|expired|forgot|not working)\b/i),
+    detect: has(/\b(reset|forgot|forgotten|change|new|recover)\b.*\b(password|passwd|pwd)\b|\b(?:can't|cannot|cant|don't|do not)\s+remember\b.*\bpassword\b|\bpassword\b.*\b(reset|expired|forgot|not working)\b/i),
     extract: () => ({ args: {}, title: 'Reset your Okta password' }),
   },
   {
     id: 'okta.request_group',
     connector: 'okta',
     tool: 'request_group_membership',
-    detect: has(/\b(request|need|want|get|give|add|join|put)\b.*\bgroup\b/i),
+    detect: has(/\b(request|need|want|get|give|add|join|put)\b.*\bgroup\b|\blet\s+me\s+(?:in|into|join)\b.*\bgroup\b/i),
     extract: (text) => {
       const group = accessTarget(text, 'group');
       if (!group) return { missing: 'Which Okta group do you need to join?' };
@@ -55,7 +56,7 @@ export const oktaIntents: readonly Intent[] = [
     id: 'okta.request_app',
     connector: 'okta',
     tool: 'request_app_access',
-    detect: has(/\b(request|need|want|get|give|grant)\b.*\baccess\s+to\b|\b(assign|give)\s+me\s+.+\s+(app|application)\b/i),
+    detect: (text) => /^(?:[Pp]lease\s+)?[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)?\s+access\b(?!\s+(?:to|is|was|isn't|doesn't))/.test(text) || has(/\b(request|need|want|get|give|grant)\b.*\baccess\s+to\b|\b(assign|give)\s+me\s+.+\s+(app|application)\b/i)(text),
     extract: (text) => {
       const app = accessTarget(text, 'app');
       if (!app) return { missing: 'Which application do you need access to?' };
@@ -67,21 +68,21 @@ export const oktaIntents: readonly Intent[] = [
     id: 'okta.list_groups',
     connector: 'okta',
     tool: 'list_my_groups',
-    detect: has(/\b(which|what|list|show)\b.*\bgroups\b.*\b(i|me|my)\b|\bmy\s+(okta\s+)?groups\b/i),
+    detect: has(/\b(which|what|list|show)\b.*\bgroups\b.*\b(i|me|my)\b|\bmy\s+(okta\s+)?groups\b|\bgroups\b.*\b(i'm|i am)\s+(?:a\s+)?(?:member|in)\b|\bam\s+i\s+in\b.*\bgroups\b/i),
     extract: () => ({ args: {}, title: 'List your Okta groups' }),
   },
   {
     id: 'okta.list_apps',
     connector: 'okta',
     tool: 'list_my_apps',
-    detect: has(/\b(which|what|list|show)\b.*\b(apps|applications)\b.*\b(i|me|my)\b|\bmy\s+(okta\s+)?(apps|applications)\b/i),
+    detect: has(/\b(which|what|list|show)\b.*\b(apps|applications)\b.*\b(i|me|my)\b|\bmy\s+(okta\s+)?(apps|applications)\b|\b(apps|applications)\s+i\s+(?:have|can)\b|\bdo\s+i\s+have\b.*\b(apps|applications)\b/i),
     extract: () => ({ args: {}, title: 'List your Okta apps' }),
   },
   {
     id: 'okta.profile',
     connector: 'okta',
     tool: 'get_my_profile',
-    detect: has(/\bmy\s+(?:okta\s+)?(?:profile|account\s+(?:status|details|info))\b|\bwho\s+am\s+i\b|\b(?:status|details)\s+of\s+my\s+okta\s+account\b|\bis\s+my\s+(?:okta\s+)?account\s+(?:active|ok|okay|suspended)\b/i),
+    detect: has(/\bokta\s+profile\b|\bmy\s+(?:okta\s+)?(?:profile|account\s+(?:status|details|info))\b|\bwho\s+am\s+i\b|\b(?:status|details)\s+of\s+my\s+okta\s+account\b|\bis\s+my\s+(?:okta\s+)?account\s+(?:active|ok|okay|suspended)\b/i),
     extract: () => ({ args: {}, title: 'Look up your Okta profile' }),
   },
 ];

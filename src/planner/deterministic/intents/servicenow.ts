@@ -20,7 +20,12 @@ function urgencyImpact(text: string): { urgency: number; impact: number } | unde
   return p ? PRIORITY_PAIRS[p] : undefined;
 }
 
-const CREATE = /\b(open|create|raise|log|file|submit|report|start|make)\b(?:\s+(?:me|us))?\s+(?:a|an|new|another)\b[^.]*?\b(incident|ticket|case)\b|\b(new|raise an?)\s+(?:p[1-5]\s+)?(incident|ticket)\b/i;
+const CREATE = /\b(open|create|raise|log|file|submit|report|start|make)\b(?:\s+(?:me|us))?\s+(?:a|an|new|another)\b[^.]*?\b(incident|ticket)\b|\b(new|raise an?)\s+(?:p[1-5]\s+)?(incident|ticket)\b/i;
+
+/** "The VPN is broken, open a ticket": the problem stated before the request. */
+function problemFirst(text: string): string | undefined {
+  return /^(.{6,}?)\s*(?:[.,;:!?]|\s-)\s*(?:(?:so|and)\s+)?(?:(?:can|could|would)\s+(?:you|u)\s+)?(?:please\s+)?(?:open|create|raise|log|file|submit|report|make)\b[^.]*\b(?:incident|ticket)\b/i.exec(text)?.[1];
+}
 
 /** The incident's subject: a quoted span, else the text after about/for/regarding/re/: */
 function incidentSubject(text: string): string | undefined {
@@ -28,7 +33,8 @@ function incidentSubject(text: string): string | undefined {
   if (q) return q;
   const match = /\b(?:incident|ticket)\b(?:\s+(?:in\s+servicenow|on\s+servicenow))?\s*(?:about|for|regarding|re|on|because|that|saying|:|-)\s*(?:of\s+)?(.+)$/i.exec(text)
     ?? /\b(?:about|regarding|re:)\s+(.+)$/i.exec(text);
-  const subject = cleanPhrase(match?.[1]?.replace(/\b(?:with|at)\s+(?:p|priority\s*)[1-5]\b.*$/i, '').replace(/\s+(?:as|at)\s+(?:a\s+)?p[1-5]\b.*$/i, '').replace(/[,;]\s*(?:p|priority\s*|prio\s*|sev\s*)[1-5]\b.*$/i, ''));
+  const stated = cleanPhrase(match?.[1]);
+  const subject = cleanPhrase((stated && !/^(me|it|this|that|them)$/i.test(stated) ? match?.[1] : problemFirst(text))?.replace(/\b(?:with|at)\s+(?:p|priority\s*)[1-5]\b.*$/i, '').replace(/\s+(?:as|at)\s+(?:a\s+)?p[1-5]\b.*$/i, '').replace(/[,;]\s*(?:p|priority\s*|prio\s*|sev\s*)[1-5]\b.*$/i, ''));
   return subject && !/^(me|it|this|that)$/i.test(subject) ? subject : undefined;
 }
 
@@ -36,12 +42,15 @@ function commentText(text: string): string | undefined {
   const q = quoted(text);
   if (q) return q;
   const match = /\b(?:saying|that says|which says|with the text|with text|stating|reading)\s+(.+)$/i.exec(text)
-    ?? /\b(?:INC\d{7}|[A-Z][A-Z0-9]{1,9}-\d+)\s*:\s*(.+)$/i.exec(text)
+    ?? /\b(?:comment|note)\b(?:\s+(?:on|to|in)\s+(?:INC\d{7}|[A-Z][A-Z0-9]{1,9}-\d+))?\s+that\s+(.+)$/i.exec(text)
+    ?? /\btell\s+(?:INC\d{7}|[A-Z][A-Z0-9]{1,9}-\d+)\s+that\s+(.+)$/i.exec(text)
+    ?? /\bcomment\s*[-:]\s*(.+)$/i.exec(text)
+    ?? /\b(?:INC\d{7}|[A-Z][A-Z0-9]{1,9}-\d+)\s*(?::|\s-)\s*(.+)$/i.exec(text)
     ?? /\bcomment\s*:\s*(.+)$/i.exec(text);
   return cleanPhrase(match?.[1]);
 }
 
-export const COMMENT_DETECT = /\b(comment|note)\b.*\b(on|to|in)\b|\b(add|post|leave|put|write)\b.*\b(comment|note)\b|\bcomment\s+on\b/i;
+export const COMMENT_DETECT = /\btell\s+(?:INC\d{7}|[A-Z][A-Z0-9]{1,9}-\d+)\s+that\b|\bwith\s+a\s+(?:comment|note)\b|\b(comment|note)\b.*\b(on|to|in)\b|\b(add|post|leave|put|write)\b.*\b(comment|note)\b|\bcomment\s+on\b/i;
 export { commentText };
 
 export const serviceNowIntents: readonly Intent[] = [
@@ -61,10 +70,10 @@ export const serviceNowIntents: readonly Intent[] = [
     id: 'servicenow.resolve_incident',
     connector: 'servicenow',
     tool: 'resolve_incident',
-    detect: (text) => incidentNumber(text) !== undefined && /\b(resolve|close|mark\b.*\b(resolved|fixed|done))\b/i.test(text),
+    detect: (text) => incidentNumber(text) !== undefined && /\b(resolve|close|mark\b.*\b(resolved|fixed|done))\b|\b(?:set|move|change|put)\b.*\b(?:to|as)\s+(?:resolved|closed)\b/i.test(text),
     extract: (text) => {
       const number = incidentNumber(text)!;
-      const notes = quoted(text) ?? cleanPhrase(/\b(?:with|because|as|notes?:?)\s+(.+)$/i.exec(text)?.[1]);
+      const notes = quoted(text) ?? cleanPhrase(/\b(?:with|because|since|as|notes?:?)\s+(.+)$/i.exec(text)?.[1]);
       if (!notes) return { missing: `What resolution note should I put on ${number}?` };
       return { args: { number, close_notes: notes }, title: `Resolve ${number}` };
     },

@@ -60,6 +60,7 @@ export async function startHarness(overrides: Partial<SlackSettings> = {}, deps:
     kv: infra.kv,
     logger,
     http,
+    eventLog: bus.log,
     ...deps,
   });
   gateway.directory = channel.directory;
