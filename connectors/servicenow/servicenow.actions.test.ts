@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ToolDefinition } from '../../src/tools/tool.js';
 import { servicenowConnector } from './index.js';
 import { startServiceNowSandbox, type ServiceNowSandbox } from './sandbox/index.js';
-import { linkedUser, runTool, servicenowTestConfig, summaryOf, toolByName } from './testSupport.js';
+import { linkedUser, runTool, seededIncidentNumber, servicenowTestConfig, summaryOf, toolByName } from './testSupport.js';
 
 const sampleArgs: Record<string, unknown> = {
   list_my_incidents: {}, get_incident: { number: 'INC0010001' }, create_incident: { short_description: 'VPN drops', urgency: 2, impact: 2 },
@@ -19,11 +19,7 @@ describe('servicenow actions as two employees', () => {
   let ada: Awaited<ReturnType<typeof linkedUser>>;
   let linus: Awaited<ReturnType<typeof linkedUser>>;
   const tool = (name: string): ToolDefinition => toolByName(tools, name);
-  const numberOf = (caller: string, text: string): string => {
-    const row = sandbox.state.rows('incident').find((r) => r['caller_id'] === sandbox.user(caller)['sys_id'] && r['short_description']?.includes(text));
-    if (!row?.['number']) throw new Error(`no seeded incident "${text}"`);
-    return row['number'];
-  };
+  const numberOf = (caller: string, text: string): string => seededIncidentNumber(sandbox, caller, text);
 
   beforeAll(async () => {
     sandbox = await startServiceNowSandbox({ seed: 7 });

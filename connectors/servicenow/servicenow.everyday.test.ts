@@ -6,7 +6,7 @@ import { knowledgeSearchSchema } from './knowledgeSchemas.js';
 import { PRIORITY_LEVELS } from './priority.js';
 import { startServiceNowSandbox, type ServiceNowSandbox } from './sandbox/index.js';
 import { serviceNowErrorBodySchema } from './schemas.js';
-import { linkedUser, runTool, servicenowTestConfig, summaryOf, toolByName } from './testSupport.js';
+import { linkedUser, runTool, seededIncidentNumber, servicenowTestConfig, summaryOf, toolByName } from './testSupport.js';
 
 /** The everyday ServiceNow actions (issue 13): update, reopen, "where is my request", knowledge search. */
 describe('servicenow everyday actions as the employee', () => {
@@ -16,11 +16,7 @@ describe('servicenow everyday actions as the employee', () => {
   let alan: Awaited<ReturnType<typeof linkedUser>>;
   let linus: Awaited<ReturnType<typeof linkedUser>>;
   const tool = (name: string): ToolDefinition => toolByName(tools, name);
-  const numberOf = (caller: string, text: string): string => {
-    const row = sandbox.state.rows('incident').find((r) => r['caller_id'] === sandbox.user(caller)['sys_id'] && r['short_description']?.includes(text));
-    if (!row?.['number']) throw new Error(`no seeded incident "${text}"`);
-    return row['number'];
-  };
+  const numberOf = (caller: string, text: string): string => seededIncidentNumber(sandbox, caller, text);
   const row = (number: string): Record<string, string> => sandbox.state.incidentByNumber(number) ?? {};
 
   beforeAll(async () => {

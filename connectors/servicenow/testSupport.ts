@@ -49,3 +49,10 @@ export async function linkedUser(sandbox: ServiceNowSandbox, email: string, conf
   const credentials = new TestCredentials(config, await linkAccount(config, email));
   return { config, credentials, ctx: (overrides = {}) => toolContext({ config, credentials, email, ...overrides }) };
 }
+
+/** The number of the sandbox's seeded incident raised by `caller` whose short description mentions `text`. */
+export function seededIncidentNumber(sandbox: ServiceNowSandbox, caller: string, text: string): string {
+  const row = sandbox.state.rows('incident').find((r) => r['caller_id'] === sandbox.user(caller)['sys_id'] && r['short_description']?.includes(text));
+  if (!row?.['number']) throw new Error(`no seeded incident "${text}"`);
+  return row['number'];
+}

@@ -7,6 +7,7 @@ import type { Infra } from '../infra/infra.js';
 import type { Gateway, PlatformDirectory } from '../gateway/gateway.js';
 import type { RunEventBus } from '../events/eventBus.js';
 import { PrismaRunEventLog } from '../events/runEventLog.js';
+import type { ApproverOutreach } from '../channels/runView/approverOutreach.js';
 import type { ApprovalDecider } from '../engine/approvalDecider.js';
 import { forgetChatInstallation, type Repositories } from '../store/repositories/index.js';
 import { createSlackChannel, PrismaSlackInstallationStore, slackSettingsFromEnv } from '../channels/slack/index.js';
@@ -53,6 +54,9 @@ export function createChatChannels(deps: ChatChannelDeps): { channels: ChatChann
   const defaultTenantId = tenants.length === 1 ? tenants[0]!.id : undefined;
   // Renderers read back what live pub/sub missed (gaps, restarts, a crash between store and publish).
   const eventLog = new PrismaRunEventLog(deps.prisma);
+  // Approvers are reached on every configured platform, whatever the requester's: each channel asks the others.
+  const outreach: { slack?: ApproverOutreach; teams?: ApproverOutreach } = {};
+  const othersThan = (name: 'slack' | 'teams') => (): ApproverOutreach[] => Object.entries(outreach).filter(([key]) => key !== name).map(([, value]) => value);
 
   const slackSettings = slackSettingsFromEnv(deps.envSource);
   if (slackSettings) {
@@ -81,7 +85,13 @@ export function createChatChannels(deps: ChatChannelDeps): { channels: ChatChann
         await forgetChatInstallation(deps.prisma, { tenantId, platform: 'slack', reason, teamId, ...(enterpriseId ? { enterpriseId } : {}), enterpriseInstall });
       },
       eventLog,
+      elsewhere: othersThan('slack'),
+      workspaceOf: (tenantId) => {
+        const teamId = tenants.find((t) => t.id === tenantId)?.slack.teamIds[0];
+        return teamId ? { teamId } : null;
+      },
     });
+    outreach.slack = slack.outreach;
     channels.push({ name: 'slack', summary: slackSettings.mode === 'socket' ? 'on (Socket Mode, no public endpoint needed)' : `on (${slackSettings.mode}) at ${deps.publicUrl}/slack/events`, directory: slack.directory, start: () => slack.start(), stop: () => slack.stop() });
   }
 
@@ -112,10 +122,12 @@ export function createChatChannels(deps: ChatChannelDeps): { channels: ChatChann
         await forgetChatInstallation(deps.prisma, { tenantId, platform: 'teams', reason, teamId: entraTenantId, ...(aadObjectId ? { externalUserId: aadObjectId } : {}) });
       },
       eventLog,
+      elsewhere: othersThan('teams'),
       kv: deps.infra.kv,
       logger: deps.logger,
       http: deps.http,
     });
+    outreach.teams = teams.outreach;
     channels.push({
       name: 'teams',
       summary: `${anonymous ? 'on (anonymous, embedded demo only; Bot Framework Emulator)' : 'on'} at ${deps.publicUrl}/api/messages`,

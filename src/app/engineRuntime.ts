@@ -12,6 +12,9 @@ import type { CredentialsForInput, LinkUrlInput } from '../engine/settings.js';
 import type { Planner } from '../planner/planner.js';
 import type { ConnectorInstanceConfig } from '../tools/connector.js';
 import { createEngineRuntime, type LiveToolSource } from '../engine/runtime.js';
+import type { Tracing } from '../observability/tracing.js';
+import { tracedGateway } from '../observability/tracingGateway.js';
+import { TraceOrigins } from '../observability/tracingQueue.js';
 
 export interface RuntimeInput {
   readonly db: Database;
@@ -29,6 +32,7 @@ export interface RuntimeInput {
   readonly directories: Partial<Record<'slack' | 'teams' | 'web', PlatformDirectory>>;
   /** Tenant MCP servers' tools, discovered while running. */
   readonly liveTools?: LiveToolSource;
+  readonly tracing?: Tracing;
 }
 
 /** The engine as the composition root uses it. */
@@ -60,9 +64,10 @@ export async function createRuntime(input: RuntimeInput): Promise<Runtime> {
     metrics: input.metrics,
     workers: input.workers,
     ...(input.liveTools ? { liveTools: input.liveTools } : {}),
+    ...(input.tracing ? { tracing: input.tracing } : {}),
   });
   return {
-    gateway: runtime.gateway,
+    gateway: input.tracing ? tracedGateway(runtime.gateway, input.tracing, new TraceOrigins(input.infra.kv)) : runtime.gateway,
     approvals: runtime.approvals,
     events: runtime.events,
     queueKind: runtime.queue.kind === 'bullmq' ? 'BullMQ on Redis' : 'in-process',

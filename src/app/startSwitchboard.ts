@@ -7,6 +7,8 @@ import { asRoutine, createLogger, type Logger } from '../core/logger.js';
 import { HttpApp } from '../http/httpApp.js';
 import { createInfra } from '../infra/createInfra.js';
 import { createMetrics } from '../observability/metrics.js';
+import { createTracing, type Tracing } from '../observability/tracing.js';
+import { tracedPlanner } from '../observability/tracingPlanner.js';
 import { registerStateGauges } from '../observability/stateGauges.js';
 import { openDatabase } from '../store/database.js';
 import { loadKeyRing, SecretBox } from '../store/crypto/index.js';
@@ -56,6 +58,8 @@ export interface SwitchboardOptions {
    * process out of rotation first; 2 s when deployed, none in the embedded demo.
    */
   readonly shutdownDrainMs?: number;
+  /** OpenTelemetry tracing; built from the OTEL_* variables of envSource when omitted (nothing exported when unset). */
+  readonly tracing?: Tracing;
 }
 
 export interface Switchboard {
@@ -92,6 +96,8 @@ export async function startSwitchboard(options: SwitchboardOptions = {}): Promis
     closers.add('http', () => http.close());
     const publicUrl = (env.PUBLIC_URL ?? listening.url).replace(/\/+$/, '');
     const metrics = createMetrics({ defaultMetrics: true });
+    const tracing = options.tracing ?? createTracing({ env: envSource });
+    if (!options.tracing) closers.add('tracing', () => tracing.shutdown());
     let runtimeReady = false;
     // Ready only between "every channel mounted and started" and the first shutdown step.
     let serving = false;
@@ -132,7 +138,7 @@ export async function startSwitchboard(options: SwitchboardOptions = {}): Promis
     const plannerFor = (tenant: TenantConfig): Planner => {
       let planner = planners.get(tenant.id);
       if (!planner) {
-        planner = createPlanner({ tenant, models, kv: infra.kv, prisma: db.prisma, logger });
+        planner = tracedPlanner(createPlanner({ tenant, models, kv: infra.kv, prisma: db.prisma, logger }));
         planners.set(tenant.id, planner);
       }
       return planner;
@@ -162,7 +168,7 @@ export async function startSwitchboard(options: SwitchboardOptions = {}): Promis
     closers.add('mcp', () => mcp.stop());
     await mcp.start();
     const runtime = await createRuntime({
-      db, infra, tenants, logger, metrics, liveTools: mcp,
+      db, infra, tenants, logger, metrics, liveTools: mcp, tracing,
       connectorModules: CONNECTOR_MODULES,
       connectorsFor: (tenant) => connectors.list(tenant.id),
       plannerFor,

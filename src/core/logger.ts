@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { context, trace, TraceFlags } from '@opentelemetry/api';
 import { pino, type Logger, type LoggerOptions, type DestinationStream, type LevelWithSilent } from 'pino';
 import pretty from 'pino-pretty';
 
@@ -33,6 +34,12 @@ export function createLogger(options: LoggerSettings = {}): Logger {
   const base: LoggerOptions = {
     level: options.level ?? 'info',
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    // Lines written inside a recorded OpenTelemetry span (a run attempt, a tool call) name its trace,
+    // so an operator can go from a log line to the trace; nothing is added when tracing is off.
+    mixin() {
+      const span = trace.getSpanContext(context.active());
+      return span && trace.isSpanContextValid(span) && (span.traceFlags & TraceFlags.SAMPLED) ? { traceId: span.traceId } : {};
+    },
     hooks: {
       logMethod(args, method, level) {
         // Routine work (see asRoutine) says at debug what it would say at info.

@@ -15,6 +15,7 @@ import type { DeadLettersTable } from './persistence/deadLettersTable.js';
 import type { Directory } from './persistence/directory.js';
 import type { RunsTable } from './persistence/runsTable.js';
 import type { StepsTable } from './persistence/stepsTable.js';
+import type { ToolCallsTable } from './persistence/toolCallsTable.js';
 import type { UsageLedgerTable } from './persistence/usageLedgerTable.js';
 import type { CredentialsForInput, EngineSettings, LinkUrlInput } from './settings.js';
 
@@ -25,6 +26,8 @@ export interface EngineTables {
   readonly usage: UsageLedgerTable;
   readonly deadLetters: DeadLettersTable;
   readonly directory: Directory;
+  /** The pipeline's tool-call store: the engine records a step's finished read call with the step. */
+  readonly toolCalls?: ToolCallsTable;
 }
 
 /** Everything the engine uses, injected by createEngineRuntime (no module state anywhere). */

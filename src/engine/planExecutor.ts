@@ -2,6 +2,7 @@ import type { JsonValue } from '../core/json.js';
 import type { StepStatus } from '../events/runEvent.js';
 import type { Step } from '../generated/prisma/client.js';
 import type { EngineDeps } from './engineDeps.js';
+import { inStepSpan } from '../observability/tracingSteps.js';
 import { forgetSteps, rememberStep, stepsOf } from './runState.js';
 import type { RunSession, StoredPlan } from './session.js';
 import { StepRunner } from './stepRunner.js';
@@ -63,7 +64,7 @@ export class PlanExecutor {
         if (waitingApproval) return 'awaiting_approval';
         return 'done';
       }
-      const results = await Promise.allSettled(ready.map((step) => this.steps.run(session, step, outputs, stored.derivedFromToolOutput)));
+      const results = await Promise.allSettled(ready.map((step) => inStepSpan(step, () => this.steps.run(session, step, outputs, stored.derivedFromToolOutput))));
       const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (rejected) {
         forgetSteps(session);

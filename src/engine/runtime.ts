@@ -11,6 +11,8 @@ import type { ChannelKind } from '../gateway/turn.js';
 import type { DeadLetter, PrismaClient } from '../generated/prisma/client.js';
 import type { Infra } from '../infra/infra.js';
 import type { EngineMetrics } from '../observability/metrics.js';
+import type { Tracing } from '../observability/tracing.js';
+import { withRunTracing } from '../observability/tracingQueue.js';
 import type { Planner } from '../planner/planner.js';
 import { createRunQueue } from '../queue/createRunQueue.js';
 import type { RunQueue } from '../queue/runQueue.js';
@@ -48,6 +50,8 @@ export interface EngineRuntimeOptions {
   readonly extraTools?: (tenant: TenantConfig) => readonly RegisteredTool[];
   /** Tools that come and go while running (tenant MCP servers); the registry is rebuilt when `version` moves. */
   readonly liveTools?: LiveToolSource;
+  /** OpenTelemetry: each job handling becomes a `run attempt` span joined to the request's trace. */
+  readonly tracing?: Tracing;
   readonly plannerFor: (tenant: TenantConfig) => Planner;
   readonly credentialsFor: (input: CredentialsForInput) => CredentialAccessor;
   readonly linkUrl: (input: LinkUrlInput) => Promise<string>;
@@ -128,20 +132,21 @@ export function createEngineRuntime(options: EngineRuntimeOptions): EngineRuntim
     usage: new UsageLedgerTable(prisma),
     deadLetters: new DeadLettersTable(prisma),
     directory: new Directory(prisma),
+    toolCalls: new ToolCallsTable(prisma),
   };
   const bus = new PubSubRunEventBus(options.infra.pubsub, logger);
   const publisher = new RunEventPublisher(new RunEventsTable(prisma), bus, logger);
   const daily = new DailyCounters(options.infra.kv);
   const pipeline = new ToolPipeline({
     policies: new ResiliencePolicies({ ...DEFAULT_RESILIENCE, ...options.resilience }, options.metrics),
-    calls: new ToolCallsTable(prisma),
+    calls: tables.toolCalls ?? new ToolCallsTable(prisma),
     ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(options.onBoundary ? { onBoundary: options.onBoundary } : {}),
   });
 
   // The dead-letter sink needs the engine, which needs the queue: resolved once both exist.
   const late: { engine?: RunEngine } = {};
-  const queue = createRunQueue(
+  const queue = withRunTracing(options.tracing, options.infra.kv, createRunQueue(
     {
       ...options.queue,
       ...(options.infra.redis && options.queue?.kind !== 'memory' ? { redis: options.infra.redis } : {}),
@@ -153,7 +158,7 @@ export function createEngineRuntime(options: EngineRuntimeOptions): EngineRuntim
       },
     },
     logger,
-  );
+  ));
   const enqueue = (tenantId: string, runId: string, delayMs?: number): Promise<void> => queue.enqueue({ tenantId, runId }, delayMs ? { delayMs } : {});
   const engine = new RunEngine(
     {

@@ -80,10 +80,16 @@ export class StepRunner {
       rememberStep(session, step.id, { status: 'running' });
     }
     const started = performance.now();
-    const outcome = await deps.pipeline.execute(req, checked);
-    deps.metrics?.stepSeconds.observe({ tenant: session.tenant.id, status: outcome.status }, (performance.now() - started) / 1000);
-    if (outcome.status === 'succeeded') return this.finish(session, step, 'succeeded', outcome.output);
-    return this.finish(session, step, outcome.status, undefined, outcome.result.error);
+    // A finished read-only call is recorded in the step's own statement (finish), not separately.
+    deps.tables.toolCalls?.holdForStep(step.id);
+    try {
+      const outcome = await deps.pipeline.execute(req, checked);
+      deps.metrics?.stepSeconds.observe({ tenant: session.tenant.id, status: outcome.status }, (performance.now() - started) / 1000);
+      if (outcome.status === 'succeeded') return await this.finish(session, step, 'succeeded', outcome.output);
+      return await this.finish(session, step, outcome.status, undefined, outcome.result.error);
+    } finally {
+      await deps.tables.toolCalls?.releaseHeld(step.id);
+    }
   }
 
   private async approvalGate(
@@ -166,12 +172,17 @@ export class StepRunner {
   private async finish(session: RunSession, step: Step, status: StepStatus, output?: JsonValue, error?: unknown): Promise<StepStatus> {
     const body = error === undefined ? undefined : isPlainError(error) ? error : errorBody(error);
     await this.deps.onBoundary?.('step.before_record', { runId: session.run.id, stepKey: step.key });
-    const transition = { stepId: step.id, status, ...(output !== undefined ? { output } : {}), ...(body ? { error: body } : {}), finishedAt: new Date() };
+    const toolCall = this.deps.tables.toolCalls?.takeHeld(step.id);
+    const transition = { stepId: step.id, status, ...(output !== undefined ? { output } : {}), ...(body ? { error: body } : {}), finishedAt: new Date(), ...(toolCall ? { toolCall } : {}) };
     const recorded = await this.deps.events.emitWithStep(session.ref, transition, status === 'succeeded'
       ? { type: 'step.finished', stepId: step.key, title: step.title, summary: summarizeToolOutput(session.registry.get(step.tool)?.definition, output, step.args) }
       : { type: 'step.failed', stepId: step.key, title: step.title, error: body ?? { code: status, message: status } });
     if (recorded) rememberStep(session, step.id, transition);
-    else forgetSteps(session);
+    else {
+      forgetSteps(session);
+      // The step's record did not apply, so neither did the call's: record the call on its own.
+      if (toolCall) await this.deps.tables.toolCalls?.insertFinished(toolCall);
+    }
     await this.deps.onBoundary?.('step.recorded', { runId: session.run.id, stepKey: step.key });
     return status;
   }

@@ -39,6 +39,22 @@ interface EventBase {
   readonly at: string;
 }
 
+/** What an approval card shows, the same whether the approvers are asked first or again on escalation. */
+export interface ApprovalAsk {
+  readonly approvalId: string;
+  readonly stepId: string;
+  readonly tool: string;
+  readonly action: string;
+  readonly risk: RiskTier;
+  readonly reason: string;
+  readonly requester: ApproverRef;
+  /** Everyone who may decide now. */
+  readonly approvers: readonly ApproverRef[];
+  readonly expiresAt: string;
+  /** Every argument and the acting account, built once for every surface's card (absent on older events). */
+  readonly view?: ActionView;
+}
+
 export type RunEventBody =
   | { readonly type: 'run.started'; readonly text: string }
   | { readonly type: 'run.status'; readonly status: RunStatus; readonly note?: string }
@@ -46,20 +62,7 @@ export type RunEventBody =
   | { readonly type: 'step.started'; readonly stepId: string; readonly title: string }
   | { readonly type: 'step.finished'; readonly stepId: string; readonly title: string; readonly summary: string }
   | { readonly type: 'step.failed'; readonly stepId: string; readonly title: string; readonly error: { readonly code: string; readonly message: string } }
-  | {
-      readonly type: 'approval.requested';
-      readonly approvalId: string;
-      readonly stepId: string;
-      readonly tool: string;
-      readonly action: string;
-      readonly risk: RiskTier;
-      readonly reason: string;
-      readonly requester: ApproverRef;
-      readonly approvers: readonly ApproverRef[];
-      readonly expiresAt: string;
-      /** Every argument and the acting account, built once for every surface's card (absent on older events). */
-      readonly view?: ActionView;
-    }
+  | ({ readonly type: 'approval.requested' } & ApprovalAsk)
   | {
       readonly type: 'approval.decided';
       readonly approvalId: string;
@@ -79,22 +82,11 @@ export type RunEventBody =
       readonly approvers: readonly ApproverRef[];
       readonly expiresAt: string;
     }
-  | {
+  | ({
       /** Still undecided after the policy's delay: `added` (a fallback group) are asked too. */
       readonly type: 'approval.escalated';
-      readonly approvalId: string;
-      readonly stepId: string;
-      readonly tool: string;
-      readonly action: string;
-      readonly risk: RiskTier;
-      readonly reason: string;
-      readonly requester: ApproverRef;
       readonly added: readonly ApproverRef[];
-      /** Everyone who may decide now. */
-      readonly approvers: readonly ApproverRef[];
-      readonly expiresAt: string;
-      readonly view?: ActionView;
-    }
+    } & ApprovalAsk)
   | { readonly type: 'account.link_required'; readonly connectorId: string; readonly connectorName: string; readonly url: string }
   | { readonly type: 'account.linked'; readonly connectorId: string }
   | { readonly type: 'message.delta'; readonly text: string }

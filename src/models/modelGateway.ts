@@ -1,4 +1,6 @@
+import { SpanKind } from '@opentelemetry/api';
 import type { Logger } from '../core/logger.js';
+import { inChildSpan } from '../observability/tracingContext.js';
 import { BudgetExceededError } from '../core/errors.js';
 import type { BudgetMeter, ModelUsage } from '../planner/planner.js';
 import { performChatCall, toProviderError, type RawCallResult } from './chatCall.js';
@@ -69,7 +71,7 @@ export class ModelGateway {
       const entry = this.deps.tiers.get(tier);
       if (!entry) continue;
       try {
-        return await this.callTier(entry, request, ctx);
+        return await this.tracedCall(entry, request, ctx);
       } catch (error) {
         if (error instanceof BudgetExceededError || ctx.signal.aborted) throw error;
         lastError = error;
@@ -78,6 +80,22 @@ export class ModelGateway {
       }
     }
     throw new ModelUnavailableError(failures.length > 0 ? `all model tiers failed (${failures.join('; ')})` : 'no model tier is configured', lastError);
+  }
+
+  /** A model call as a span following the OpenTelemetry GenAI conventions (never the prompt or the answer). */
+  private tracedCall(entry: TierClient, request: ModelCallRequest, ctx: ModelCallContext): Promise<ModelCallResult> {
+    const attributes = { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': entry.config.model, 'switchboard.model_tier': entry.tier, 'switchboard.model_purpose': request.purpose };
+    return inChildSpan(`chat ${entry.config.model}`, attributes, async (span) => {
+      const result = await this.callTier(entry, request, ctx);
+      span?.setAttributes({
+        'gen_ai.response.model': result.model,
+        'gen_ai.usage.input_tokens': result.usage.inputTokens,
+        'gen_ai.usage.output_tokens': result.usage.outputTokens,
+        'switchboard.cost_usd': result.usage.costMicros / 1_000_000,
+        ...(result.finishReason ? { 'gen_ai.response.finish_reasons': [result.finishReason] } : {}),
+      });
+      return result;
+    }, SpanKind.CLIENT);
   }
 
   private async callTier(entry: TierClient, request: ModelCallRequest, ctx: ModelCallContext): Promise<ModelCallResult> {

@@ -62,7 +62,7 @@ export class BullmqRunQueue implements RunQueue {
   }
 
   private async add(jobId: string, job: RunJob, options: { delayMs?: number }): Promise<void> {
-    await this.queue.add('run', { tenantId: job.tenantId, runId: job.runId }, {
+    await this.queue.add('run', { tenantId: job.tenantId, runId: job.runId, ...(job.trace ? { trace: job.trace } : {}) }, {
       jobId,
       ...(options.delayMs ? { delay: options.delayMs } : {}),
       attempts: this.options.attempts,
@@ -76,7 +76,7 @@ export class BullmqRunQueue implements RunQueue {
     const worker = new Worker<RunJob>(
       this.name,
       async (job: Job<RunJob>, token?: string) => {
-        const outcome = await handler({ tenantId: job.data.tenantId, runId: job.data.runId }, job.attemptsMade + 1);
+        const outcome = await handler({ tenantId: job.data.tenantId, runId: job.data.runId, ...(job.data.trace ? { trace: job.data.trace } : {}) }, job.attemptsMade + 1);
         if (outcome.kind === 'retry_later') {
           // Keeps the same job (and id) instead of adding a new one while this one is still active.
           await job.moveToDelayed(Date.now() + outcome.delayMs, token);

@@ -2,6 +2,8 @@
 export interface RunJob {
   readonly tenantId: string;
   readonly runId: string;
+  /** W3C traceparent of whoever queued it, so the run's spans join the request's trace across processes. */
+  readonly trace?: string;
 }
 
 /** What a handler tells the queue: finished, or try again later (the conversation was busy). */

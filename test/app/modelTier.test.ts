@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import { startScriptedOpenAI, type RecordedRequest, type ScriptedOpenAI } from '../support/scriptedOpenAI.js';
 import { eventually, startProduct, type RunningProduct } from './support/product.js';
+import { productAccess } from './support/productAccess.js';
 
 // The whole product with OPENAI_BASE_URL/OPENAI_API_KEY set: a request tier 0 does not know goes to
 // a model through the real openai client (tool calling + streaming), runs as the employee, and the
@@ -29,10 +30,7 @@ beforeAll(async () => {
     },
   });
   product = await startProduct({ env: { OPENAI_BASE_URL: model.baseUrl, OPENAI_API_KEY: API_KEY } });
-  sql = new pg.Client({ connectionString: product.databaseUrl });
-  await sql.connect();
-  const body = (await (await fetch(`${product.url}/api/web/people`)).json()) as { people: { id: string; email: string }[] };
-  people = Object.fromEntries(body.people.map((p) => [p.email.split('@')[0]!, p.id]));
+  ({ sql, people } = await productAccess(product));
 });
 
 afterAll(async () => {

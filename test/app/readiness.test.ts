@@ -1,10 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { createEmptyTestDatabase, TEST_DATABASE_URL } from '../support/database.js';
 import { eventually, startProduct, type RunningProduct } from './support/product.js';
 import { startTcpProxy } from './support/tcpProxy.js';
+import { freePort } from '../support/freePort.js';
 
 // The product on real Postgres (through a proxy the test can cut) and on its own Redis server
 // process (which the test stops and restarts): /readyz names what is down, and recovers.
@@ -13,14 +12,6 @@ let redis: ChildProcess | undefined;
 let redisPort: number;
 let proxy: Awaited<ReturnType<typeof startTcpProxy>>;
 let dropDatabase: () => Promise<void>;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function startRedis(): Promise<void> {
   const child = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--dir', '/tmp', '--appendfilename', `sb-ready-${redisPort}.aof`], { stdio: ['ignore', 'pipe', 'inherit'] });

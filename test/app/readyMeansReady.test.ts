@@ -1,5 +1,4 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -7,18 +6,11 @@ import { loadEnv } from '../../src/config/env.js';
 import { createLogger } from '../../src/core/logger.js';
 import { startSwitchboard, type Switchboard } from '../../src/app/startSwitchboard.js';
 import { createEmptyTestDatabase } from '../support/database.js';
+import { freePort } from '../support/freePort.js';
 
 // Issue 10 finding 9 (and issue 12 "not ready yet, but listening"): the listener opens before the
 // routes are mounted. Every request in that window must get 503, never 404; /readyz is 200 only once
 // every channel has mounted and started; on shutdown /readyz turns 503 before the listener closes.
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 interface Probe {
   readonly path: string;

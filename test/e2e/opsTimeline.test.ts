@@ -1,12 +1,11 @@
-import { existsSync } from 'node:fs';
 import pg from 'pg';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../support/chromium.js';
 import { eventually, startProduct, type RunningProduct } from '../app/support/product.js';
 import { BREAK_GLASS } from '../app/support/signIn.js';
 
 // Issue 15, deliverable 2: the operations view shows a run's timeline (waterfall of planning, steps,
 // the approval wait and tool calls, and the events sent to the channel) and the usage charts per day.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let product: RunningProduct;
 let browser: Browser;
@@ -16,9 +15,7 @@ let runId: string;
 const post = (path: string, body: unknown) => fetch(`${product.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is not installed at ${CHROMIUM}. Install it with "apt-get install -y chromium" (never "npx playwright install"), or set CHROMIUM_PATH.`);
-  }
+  browser = await launchChromium();
   product = await startProduct();
   sql = new pg.Client({ connectionString: product.databaseUrl });
   await sql.connect();
@@ -31,7 +28,6 @@ beforeAll(async () => {
   const approvalId = await eventually(async () => (await sql.query('SELECT id FROM approvals WHERE run_id = $1', [runId])).rows[0]?.id as string | undefined, 'the approval request');
   expect((await post(`/api/web/approvals/${approvalId}`, { userId: id('linus'), decision: 'approve' })).status).toBe(200);
   await eventually(async () => (await sql.query('SELECT status FROM runs WHERE id = $1', [runId])).rows[0]?.status === 'completed', 'the run to complete');
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
 }, 120_000);
 
 afterAll(async () => {

@@ -1,43 +1,21 @@
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { startProduct, type RunningProduct } from '../app/support/product.js';
+import { useProductInBrowser } from '../app/support/browserProduct.js';
+import { actAs } from '../app/support/playgroundPage.js';
 
 // The whole product in-process (real Postgres, sandboxes, deterministic planner, engine, web channel),
 // driven through the playground in the system Chromium, as an employee and then as the approver.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-let product: RunningProduct;
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is not installed at ${CHROMIUM}. Install it with "apt-get install -y chromium" (never "npx playwright install"), or set CHROMIUM_PATH.`);
-  }
-  product = await startProduct();
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await product?.close();
-});
-
-async function actAs(page: Page, name: string): Promise<void> {
-  const value = await page.locator('[data-testid=person] option', { hasText: name }).getAttribute('value');
-  await page.selectOption('[data-testid=person]', value!);
-  await page.locator('[data-testid=stream-state]', { hasText: 'live' }).waitFor();
-}
+const env = useProductInBrowser();
 
 test('an employee asks for an Okta password reset, the approver approves, the reset happens once', async () => {
-  const okta = product.app.sandboxes!.okta;
+  const okta = env.product.app.sandboxes!.okta;
   const ada = okta.user('ada@acme.test');
   expect(okta.state.count('user.account.reset_password', ada.id)).toBe(0);
 
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const page = await env.browser.newPage({ viewport: { width: 1280, height: 800 } });
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(product.url);
+  await page.goto(env.product.url);
   await actAs(page, 'Ada Lovelace');
 
   await page.fill('[data-testid=message]', 'please reset my okta password');

@@ -1,30 +1,13 @@
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { startEffectsServer, type EffectsServer } from '../support/effectsServer.js';
-import { createHarness, seedTenant, testTenant, turn, waitForStatus, type Harness } from '../support/engineHarness.js';
+import { testTenant, turn, waitForStatus } from '../support/engineHarness.js';
+import { useEngineWithEffects } from '../support/engineWithEffects.js';
 
-let database: TestDatabase;
-let effects: EffectsServer;
-let harness: Harness;
-const tenant = testTenant('acme');
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  effects = await startEffectsServer();
-  await seedTenant(database.db.prisma, tenant);
-  harness = await createHarness({ prisma: database.db.prisma, tenants: [tenant], effectsUrl: effects.url, workers: 1 });
-});
-
-afterAll(async () => {
-  await harness?.close();
-  await effects?.stop();
-  await database?.drop();
-});
+const engine = useEngineWithEffects(testTenant('acme'));
 
 async function execute(script: unknown) {
-  const result = await harness.runtime.gateway.submit(turn('acme', 'ada@acme.test', JSON.stringify(script)));
+  const result = await engine.harness.runtime.gateway.submit(turn('acme', 'ada@acme.test', JSON.stringify(script)));
   if (result.status !== 'accepted') throw new Error(`not accepted: ${JSON.stringify(result)}`);
-  const finished = await waitForStatus(database.db.prisma, 'acme', result.runId, ['completed', 'failed']);
-  const events = await harness.runtime.eventsSince('acme', result.runId, 0);
+  const finished = await waitForStatus(engine.database.db.prisma, 'acme', result.runId, ['completed', 'failed']);
+  const events = await engine.harness.runtime.eventsSince('acme', result.runId, 0);
   return { run: finished, events };
 }
 

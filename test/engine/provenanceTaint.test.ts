@@ -1,37 +1,20 @@
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { startEffectsServer, type EffectsServer } from '../support/effectsServer.js';
-import { createHarness, seedTenant, testTenant, turn, waitForStatus, type Harness } from '../support/engineHarness.js';
+import { testTenant, turn, waitForStatus } from '../support/engineHarness.js';
+import { useEngineWithEffects } from '../support/engineWithEffects.js';
 
 // Issue 11, finding 2 at the engine: a plan counted as tainted only when tool output was observed in
 // the current run. A model-tier plan made while the thread's history held untrusted text (another
 // person's message in a shared thread, an earlier answer restating tool output) now needs approval,
 // even for a write the policy would let through; the requester's own thread does not.
-let database: TestDatabase;
-let effects: EffectsServer;
-let harness: Harness;
-const tenant = testTenant('acme', { approvalPolicy: { rules: [], defaultHighRiskApprovers: ['manager'], expiresAfterMinutes: 60 } });
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  effects = await startEffectsServer();
-  await seedTenant(database.db.prisma, tenant);
-  harness = await createHarness({ prisma: database.db.prisma, tenants: [tenant], effectsUrl: effects.url, workers: 1 });
-});
-
-afterAll(async () => {
-  await harness?.close();
-  await effects?.stop();
-  await database?.drop();
-});
+const engine = useEngineWithEffects(testTenant('acme', { approvalPolicy: { rules: [], defaultHighRiskApprovers: ['manager'], expiresAfterMinutes: 60 } }));
 
 async function submit(email: string, text: string, thread: string) {
-  const result = await harness.runtime.gateway.submit(turn('acme', email, text, { thread }));
+  const result = await engine.harness.runtime.gateway.submit(turn('acme', email, text, { thread }));
   if (result.status !== 'accepted') throw new Error(`not accepted: ${JSON.stringify(result)}`);
-  return waitForStatus(database.db.prisma, 'acme', result.runId);
+  return waitForStatus(engine.database.db.prisma, 'acme', result.runId);
 }
 
 const write = (label: string) => JSON.stringify({ tier: 'fast', say: 'done', steps: [{ id: 's1', tool: 'effects_put_effect', args: { label }, title: 'Put it' }] });
-const approvalOf = (runId: string) => database.db.prisma.approval.findFirst({ where: { tenantId: 'acme', runId } });
+const approvalOf = (runId: string) => engine.database.db.prisma.approval.findFirst({ where: { tenantId: 'acme', runId } });
 
 test("a model plan after another person's message in a shared thread needs approval", async () => {
   const thread = 'shared-thread-1';
@@ -41,7 +24,7 @@ test("a model plan after another person's message in a shared thread needs appro
   expect(run.status).toBe('awaiting_approval');
   expect((await approvalOf(run.id))?.reason).toMatch(/did not come from you/);
   // The run read untrusted text: its own answer will be untrusted in later prompts.
-  expect((await database.db.prisma.run.findUniqueOrThrow({ where: { id: run.id } })).untrustedContext).toBe(true);
+  expect((await engine.database.db.prisma.run.findUniqueOrThrow({ where: { id: run.id } })).untrustedContext).toBe(true);
 });
 
 test('a model plan after an answer that restated tool output needs approval', async () => {

@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { z } from 'zod';
 import { exampleTenantsFilePath } from '../../src/config/tenantsFile.js';
 import { eventually, startProduct, type RunningProduct } from '../app/support/product.js';
+import { productAccess } from '../app/support/productAccess.js';
 import { startTestMcpServer, type TestMcpServer } from '../support/mcpTestServer.js';
 import { startScriptedOpenAI, type RecordedRequest, type ScriptedOpenAI } from '../support/scriptedOpenAI.js';
 
@@ -55,10 +56,7 @@ beforeAll(async () => {
   const tenantsFile = join(dir, 'tenants.yaml');
   await writeFile(tenantsFile, stringifyYaml(file));
   product = await startProduct({ env: { TENANTS_FILE: tenantsFile, KB_MCP_KEY: 'product-kb-key', OPENAI_BASE_URL: model.baseUrl, OPENAI_API_KEY: 'sk-test-mcp' } });
-  sql = new pg.Client({ connectionString: product.databaseUrl });
-  await sql.connect();
-  const body = (await (await fetch(`${product.url}/api/web/people`)).json()) as { people: { id: string; email: string }[] };
-  people = Object.fromEntries(body.people.map((p) => [p.email.split('@')[0]!, p.id]));
+  ({ sql, people } = await productAccess(product));
 });
 
 afterAll(async () => {

@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { z } from 'zod';
 import { createLogger } from '../../src/core/logger.js';
 import { McpHub } from '../../src/mcp/mcpHub.js';
@@ -6,6 +5,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { startEffectsServer, type EffectsServer } from '../support/effectsServer.js';
 import { createHarness, seedTenant, testTenant, turn, waitForStatus, type Harness } from '../support/engineHarness.js';
 import { startTestMcpServer, type TestMcpServer, type TestMcpTool } from '../support/mcpTestServer.js';
+import { freePort } from '../support/freePort.js';
 
 // Issue 17, deliverables 1 and 3: tenant MCP servers (real SDK servers on loopback) become governed
 // tools of the tenant's registry, planned and run through the same engine and pipeline as built-ins.
@@ -53,14 +53,6 @@ const kbTools: TestMcpTool[] = [
   // Far past what is read at all: the answer is cut off while it streams in.
   { name: 'export_forever', description: 'Export even more.', input: {}, annotations: { readOnlyHint: true }, run: () => text('y'.repeat(3_000_000)) },
 ];
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 beforeAll(async () => {
   database = await createTestDatabase();

@@ -164,15 +164,20 @@ describe('Teams, protocol level (fake Bot Connector)', () => {
   });
   afterAll(async () => h.close());
 
-  test('the approval card shows every argument (long text behind Show details) and nothing in it is a live link', async () => {
+  /** Events of one new run of Ada's, streamed to her personal chat, numbered in order. */
+  function adaRunEvents(conversationId: string): (body: RunEventBody) => RunEvent {
     const address: TeamsAddress = {
       kind: 'teams', mode: 'stream', entraTenantId: ENTRA_TENANT,
       reference: { channelId: 'msteams', serviceUrl: h.connector.url, conversation: { id: 'a:dm-aad-ada', conversationType: 'personal', tenantId: ENTRA_TENANT }, agent: { id: '28:switchboard-bot', name: 'Switchboard' }, user: { id: ADA.id, aadObjectId: ADA.aadObjectId } },
     };
     const runId = randomUUID();
     let seq = 0;
-    const event = (body: RunEventBody): RunEvent =>
-      ({ runId, tenantId: TEAMS_TENANT, conversationId: 'c1', userId: ids.ada!, reply: { channel: 'teams', address: address as unknown as JsonObject }, seq: ++seq, at: new Date().toISOString(), ...body }) as RunEvent;
+    return (body) =>
+      ({ runId, tenantId: TEAMS_TENANT, conversationId, userId: ids.ada!, reply: { channel: 'teams', address: address as unknown as JsonObject }, seq: ++seq, at: new Date().toISOString(), ...body }) as RunEvent;
+  }
+
+  test('the approval card shows every argument (long text behind Show details) and nothing in it is a live link', async () => {
+    const event = adaRunEvents('c1');
     const approvalId = randomUUID();
     h.decider.add(approvalId, { tenantId: TEAMS_TENANT, requesterId: ids.ada!, approverIds: [ids.grace!], action: 'open an incident', expiresAt: new Date(Date.now() + 3_600_000) });
     const view = buildActionView({ headline: `Open a ServiceNow incident: ${INJECTIONS[0]}`, args: adversarialArgs(), actingAs: { system: 'ServiceNow', account: 'ada@acme.test' } });
@@ -200,14 +205,7 @@ describe('Teams, protocol level (fake Bot Connector)', () => {
   });
 
   test("the model's streamed answer quoting injected case titles stays inert in the stream and the final message", async () => {
-    const address: TeamsAddress = {
-      kind: 'teams', mode: 'stream', entraTenantId: ENTRA_TENANT,
-      reference: { channelId: 'msteams', serviceUrl: h.connector.url, conversation: { id: 'a:dm-aad-ada', conversationType: 'personal', tenantId: ENTRA_TENANT }, agent: { id: '28:switchboard-bot', name: 'Switchboard' }, user: { id: ADA.id, aadObjectId: ADA.aadObjectId } },
-    };
-    const runId = randomUUID();
-    let seq = 0;
-    const event = (body: RunEventBody): RunEvent =>
-      ({ runId, tenantId: TEAMS_TENANT, conversationId: 'c2', userId: ids.ada!, reply: { channel: 'teams', address: address as unknown as JsonObject }, seq: ++seq, at: new Date().toISOString(), ...body }) as RunEvent;
+    const event = adaRunEvents('c2');
     const before = h.connector.messages('a:dm-aad-ada').length;
     await h.bus.publish(event({ type: 'run.started', text: 'show my cases' }));
     const answer = `Here are your cases:\n- ${INJECTIONS.slice(0, 8).join('\n- ')}\nDone.`;

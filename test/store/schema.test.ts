@@ -103,6 +103,8 @@ async function roundTripEveryModel(prisma: PrismaClient): Promise<void> {
     (data) => prisma.scimGroupMember.create({ data }), () => prisma.scimGroupMember.findUnique({ where: { id: uuid(16) } }));
   check('deadLetter', { id: uuid(14), tenantId: t, runId: uuid(6), reason: 'crashed', error: { code: 'boom' }, attempts: 5, createdAt: at(36), replayedAt: at(37) },
     (data) => prisma.deadLetter.create({ data }), () => prisma.deadLetter.findUnique({ where: { id: uuid(14) } }));
+  check('approvalDelegation', { id: uuid(40), tenantId: t, approverId: uuid(2), delegateId: uuid(1), startsAt: at(40), endsAt: at(41), createdAt: at(42) },
+    (data) => prisma.approvalDelegation.create({ data }), () => prisma.approvalDelegation.findUnique({ where: { id: uuid(40) } }));
 
   // A model added to the schema without a case here fails this line.
   expect(cases).toHaveLength(Object.keys(Prisma.ModelName).length);

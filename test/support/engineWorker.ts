@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../../src/generated/prisma/client.js';
 import { createHarness, testTenant } from './engineHarness.js';
+import { createTracing, tracesRequested } from '../../src/observability/tracing.js';
 
 const env = process.env;
 const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: env.DATABASE_URL ?? '' }) });
@@ -25,6 +26,8 @@ const harness = await createHarness({
   overrides: {
     settings: { leaseMs: Number(env.LEASE_MS ?? 2000), busyRetryMs: 50 },
     queue: { kind: env.QUEUE === 'memory' ? 'memory' : 'auto', lockDurationMs: Number(env.LOCK_MS ?? 5000) },
+    // OTEL_EXPORTER_OTLP_ENDPOINT set: this process's spans go to that OTLP receiver (the tracing test).
+    ...(tracesRequested(env) ? { tracing: createTracing({ env }) } : {}),
     ...(crashAt
       ? {
           onBoundary: (point: string, info: { runId: string; stepKey?: string }) => {

@@ -1,3 +1,6 @@
+import { SpanKind } from '@opentelemetry/api';
+import { inChildSpan } from '../../../src/observability/tracingContext.js';
+
 export interface TimedFetchInput {
   readonly fetch: typeof fetch;
   readonly url: URL | string;
@@ -22,7 +25,18 @@ export interface TimedAnswer {
  * One HTTP exchange with a per-attempt timeout joined to the run's abort signal. The body is read
  * inside the timeout, so a server that stalls mid-body counts as a timeout too.
  */
-export async function timedFetch(input: TimedFetchInput): Promise<TimedAnswer> {
+export function timedFetch(input: TimedFetchInput): Promise<TimedAnswer> {
+  // Only method, host and path are recorded: query strings and headers can carry tokens.
+  const url = new URL(String(input.url));
+  const method = (input.init.method ?? 'GET').toUpperCase();
+  return inChildSpan(`HTTP ${method}`, { 'http.request.method': method, 'server.address': url.hostname, 'url.path': url.pathname }, async (span) => {
+    const answer = await exchange(input);
+    span?.setAttribute('http.response.status_code', answer.response.status);
+    return answer;
+  }, SpanKind.CLIENT);
+}
+
+async function exchange(input: TimedFetchInput): Promise<TimedAnswer> {
   const timeout = AbortSignal.timeout(input.timeoutMs);
   const signal = input.signal ? AbortSignal.any([input.signal, timeout]) : timeout;
   const started = Date.now();

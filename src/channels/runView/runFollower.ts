@@ -8,6 +8,7 @@ import { tenantKey } from '../../infra/keys.js';
 import { RunCursor } from './runCursor.js';
 import { RunViewState, type ViewUpdate } from './runViewState.js';
 import type { ApprovalDelivery } from './wording.js';
+import { combineDeliveries, type ApproverOutreach } from './approverOutreach.js';
 
 type ApprovalRequested = Extract<RunEvent, { type: 'approval.requested' }>;
 type ApprovalDecided = Extract<RunEvent, { type: 'approval.decided' }>;
@@ -43,6 +44,8 @@ export interface RunFollowerDeps {
   readonly sweepIntervalMs?: number;
   /** Finished runs younger than this are still caught up (their last events may have been missed). */
   readonly recentMs?: number;
+  /** The other chat platforms: approvers are also reached there, whatever the requester's platform. */
+  readonly elsewhere?: () => readonly ApproverOutreach[];
 }
 
 interface Followed {
@@ -202,22 +205,31 @@ export class RunFollower {
         this.deps.logger.warn({ err: error, runId: run.runId, approvalId: event.approvalId }, 'approval cards could not be sent');
         return { asked: [], unreachable: event.approvers.map((approver) => ({ approver, where: this.deps.channel === 'teams' ? 'Microsoft Teams' : 'Slack' })) };
       });
+      // The note is written once every platform had its chance: "could not reach" means nowhere.
+      delivery = combineDeliveries(delivery, await this.requestElsewhere(event));
     }
     if (event.type === 'approval.escalated') {
       // The fallback approvers get the same request; those already asked are skipped by the surface.
       const asRequest: ApprovalRequested = { ...event, type: 'approval.requested', approvers: event.approvers };
       delivery = await run.surface.requestApproval(asRequest).catch(() => ({ asked: [], unreachable: [] }));
+      delivery = combineDeliveries(delivery, await this.requestElsewhere(asRequest));
       const added = new Set(event.added.map((a) => a.userId));
       delivery = { asked: delivery.asked.filter((a) => added.has(a.userId)), unreachable: delivery.unreachable.filter((u) => added.has(u.approver.userId)) };
     }
     if (event.type === 'approval.reminder') {
       await run.surface.remindApprovers(event).catch((error: unknown) => this.deps.logger.warn({ err: error, approvalId: event.approvalId }, 'approval reminders could not be sent'));
+      for (const other of this.others()) {
+        await other.remind(event).catch((error: unknown) => this.deps.logger.warn({ err: error, approvalId: event.approvalId, where: other.where }, 'approval reminders could not be sent'));
+      }
     }
     trackWaiting(run.waiting, event);
     const update = run.state.apply(event, delivery);
     await run.surface.show(event, update);
     if (event.type === 'approval.decided') {
       await run.surface.settleApproval(event).catch((error: unknown) => this.deps.logger.warn({ err: error, approvalId: event.approvalId }, 'approval cards could not be settled'));
+      for (const other of this.others()) {
+        await other.settle(event).catch((error: unknown) => this.deps.logger.warn({ err: error, approvalId: event.approvalId, where: other.where }, 'approval cards could not be settled'));
+      }
     }
     if (update.terminal) run.done = true;
     await this.deps.kv.set(this.cursorKey(run.tenantId, run.runId), `${event.seq}${run.done ? ':done' : ''}`, { ttlMs: CURSOR_TTL_MS });
@@ -228,6 +240,21 @@ export class RunFollower {
         if (this.runs.get(run.runId) === run) this.runs.delete(run.runId);
       });
     }
+  }
+
+  private others(): readonly ApproverOutreach[] {
+    return this.deps.elsewhere?.() ?? [];
+  }
+
+  /** Asks every other platform; one that fails counts as having reached nobody. */
+  private async requestElsewhere(event: ApprovalRequested): Promise<{ where: string; reached: ReadonlySet<string> }[]> {
+    return Promise.all(this.others().map(async (other) => ({
+      where: other.where,
+      reached: await other.request(event).catch((error: unknown): ReadonlySet<string> => {
+        this.deps.logger.warn({ err: error, approvalId: event.approvalId, where: other.where }, 'approval request could not be sent');
+        return new Set<string>();
+      }),
+    })));
   }
 
   private async stillOwner(run: Followed): Promise<boolean> {
@@ -304,6 +331,7 @@ export class RunFollower {
       for (const request of run.waiting.values()) {
         if (Date.parse(request.expiresAt) <= Date.now()) continue;
         await run.surface.requestApproval(request).catch((error: unknown) => this.deps.logger.debug({ err: error, approvalId: request.approvalId }, 'approval re-offer failed'));
+        await this.requestElsewhere(request);
       }
     })));
   }

@@ -62,16 +62,11 @@ export function registerApprovalActions(app: App, deps: ApprovalActionDeps): voi
     if (!click.success) return;
     const { user, container, actions } = click.data;
     const approvalId = (actions[0] as { value: string }).value;
-    const refuse = (text: string): Promise<unknown> =>
-      client.chat.postEphemeral({ channel: container.channel_id, user: user.id, text }).catch((error: unknown) => deps.logger.warn({ err: error }, 'slack ephemeral refusal failed'));
+    const refuse = ephemeralRefusal(client, deps, container.channel_id, user.id);
     try {
-      const teamId = user.team_id ?? click.data.team?.id ?? '';
-      const enterpriseId = click.data.enterprise?.id;
-      const tenantId = await deps.tenantFor(teamId, enterpriseId);
-      if (!tenantId) return void (await refuse(NOT_SET_UP));
-      const person = await deps.identity(identityTeamKey(teamId, enterpriseId), user.id);
-      if (!person) return void (await refuse(UNKNOWN_PERSON));
-      if (person.tenantId !== tenantId) return void (await refuse(OTHER_TENANT));
+      const person = await resolveDecider(deps, click.data, refuse);
+      if (!person) return;
+      const { tenantId } = person;
       if (!deps.approvals.cancel) return void (await refuse('Cancelling is not available here.'));
       const result = await deps.approvals.cancel({ tenantId, approvalId, requesterUserId: person.userId });
       if (result.status === 'refused') return void (await refuse(escapeMrkdwn(result.message)));
@@ -105,13 +100,9 @@ export function registerApprovalActions(app: App, deps: ApprovalActionDeps): voi
     const reason = submission.data.view.state.values.reason?.reason?.value?.trim() ?? '';
     const fail = (text: string) => ack({ response_action: 'errors', errors: { reason: text } });
     try {
-      const teamId = user.team_id ?? submission.data.team?.id ?? '';
-      const enterpriseId = submission.data.enterprise?.id;
-      const tenantId = await deps.tenantFor(teamId, enterpriseId);
-      if (!tenantId) return void (await fail(NOT_SET_UP));
-      const person = await deps.identity(identityTeamKey(teamId, enterpriseId), user.id);
-      if (!person) return void (await fail(UNKNOWN_PERSON));
-      if (person.tenantId !== tenantId) return void (await fail(OTHER_TENANT));
+      const person = await resolveDecider(deps, submission.data, fail);
+      if (!person) return;
+      const { tenantId } = person;
       const result = await deps.approvals.decide({ tenantId, approvalId: metadata.data.approvalId, deciderUserId: person.userId, decision: 'deny', ...(reason ? { comment: reason } : {}) });
       if (result.status === 'refused') return void (await fail(result.message));
       await ack();
@@ -131,16 +122,11 @@ export function registerApprovalActions(app: App, deps: ApprovalActionDeps): voi
     }
     const { user, container, actions } = click.data;
     const action = actions[0] as { action_id: string; value: string };
-    const refuse = (text: string): Promise<unknown> =>
-      client.chat.postEphemeral({ channel: container.channel_id, user: user.id, text }).catch((error: unknown) => deps.logger.warn({ err: error }, 'slack ephemeral refusal failed'));
+    const refuse = ephemeralRefusal(client, deps, container.channel_id, user.id);
     try {
-      const teamId = user.team_id ?? click.data.team?.id ?? '';
-      const enterpriseId = click.data.enterprise?.id;
-      const tenantId = await deps.tenantFor(teamId, enterpriseId);
-      if (!tenantId) return void (await refuse(NOT_SET_UP));
-      const person = await deps.identity(identityTeamKey(teamId, enterpriseId), user.id);
-      if (!person) return void (await refuse(UNKNOWN_PERSON));
-      if (person.tenantId !== tenantId) return void (await refuse(OTHER_TENANT));
+      const person = await resolveDecider(deps, click.data, refuse);
+      if (!person) return;
+      const { tenantId } = person;
       const result = await deps.approvals.decide({
         tenantId,
         approvalId: action.value,
@@ -154,6 +140,32 @@ export function registerApprovalActions(app: App, deps: ApprovalActionDeps): voi
       await refuse(FAILED);
     }
   });
+}
+
+/** Who is acting, as Slack reports it on a click or a modal submission. */
+interface SlackActor {
+  readonly user: { id: string; team_id?: string | undefined };
+  readonly team?: { id: string } | null | undefined;
+  readonly enterprise?: { id: string } | null | undefined;
+}
+
+/**
+ * Resolves the acting Slack user to an employee of the tenant that owns the acting workspace, or
+ * tells them why not (through `refuse`) and returns null; a decision is never taken for anyone else.
+ */
+async function resolveDecider(deps: ApprovalActionDeps, actor: SlackActor, refuse: (text: string) => Promise<unknown>): Promise<{ tenantId: string; userId: string } | null> {
+  const teamId = actor.user.team_id ?? actor.team?.id ?? '';
+  const enterpriseId = actor.enterprise?.id;
+  const tenantId = await deps.tenantFor(teamId, enterpriseId);
+  const person = tenantId ? await deps.identity(identityTeamKey(teamId, enterpriseId), actor.user.id) : null;
+  if (tenantId && person && person.tenantId === tenantId) return { tenantId, userId: person.userId };
+  await refuse(!tenantId ? NOT_SET_UP : !person ? UNKNOWN_PERSON : OTHER_TENANT);
+  return null;
+}
+
+/** A refusal shown only to the clicker; failing to show it is logged, never thrown. */
+function ephemeralRefusal(client: WebClient, deps: ApprovalActionDeps, channel: string, user: string): (text: string) => Promise<unknown> {
+  return (text) => client.chat.postEphemeral({ channel, user, text }).catch((error: unknown) => deps.logger.warn({ err: error }, 'slack ephemeral refusal failed'));
 }
 
 async function updateInPlace(

@@ -37,7 +37,7 @@ export class ApprovalMessages {
   constructor(private readonly deps: ApprovalMessagesDeps) {}
 
   /** Returns the approvers who could not be reached in Slack, so the requester can be told. */
-  async send(event: ApprovalRequested, address: SlackAddress, client: WebClient): Promise<string[]> {
+  async send(event: ApprovalRequested, address: Pick<SlackAddress, 'teamId' | 'enterpriseId'>, client: WebClient): Promise<string[]> {
     const summary: ApprovalSummary = {
       approvalId: event.approvalId,
       requesterName: event.requester.displayName,
@@ -120,7 +120,7 @@ export class ApprovalMessages {
     return parsed.success ? parsed.data : null;
   }
 
-  private async slackUserFor(tenantId: string, userId: string, email: string, address: SlackAddress, client: WebClient): Promise<string | null> {
+  private async slackUserFor(tenantId: string, userId: string, email: string, address: Pick<SlackAddress, 'teamId' | 'enterpriseId'>, client: WebClient): Promise<string | null> {
     const stored = await this.deps.findSlackUser?.(tenantId, userId);
     if (stored) return stored;
     const cacheKey = tenantKey(tenantId, 'slack', 'email', address.enterpriseId ?? address.teamId, email.toLowerCase());

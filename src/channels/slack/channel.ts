@@ -12,6 +12,8 @@ import { ConfigError } from '../../core/errors.js';
 import type { SlackAddress } from './address.js';
 import { registerApprovalActions, type SlackIdentityResolver } from './approvalActions.js';
 import { ApprovalMessages } from './approvalMessages.js';
+import { slackApproverOutreach } from './approverOutreach.js';
+import type { ApproverOutreach } from '../runView/approverOutreach.js';
 import { SlackDirectory } from './directory.js';
 import { registerHomeHandlers } from './homeHandlers.js';
 import { registerMessageHandlers } from './inbound.js';
@@ -52,6 +54,10 @@ export interface SlackChannelDeps {
   /** The stored run events: the renderer catches up from them on a gap, at start and periodically. */
   readonly eventLog?: RunEventLog;
   readonly catchUpIntervalMs?: number;
+  /** The other chat platforms, where Slack requesters' approvers are also reached. */
+  readonly elsewhere?: () => readonly ApproverOutreach[];
+  /** The tenant's workspace for multi-workspace Slack (approvers of runs requested elsewhere). */
+  readonly workspaceOf?: (tenantId: string) => { readonly teamId: string; readonly enterpriseId?: string } | null;
 }
 
 export interface SlackChannel {
@@ -63,6 +69,8 @@ export interface SlackChannel {
   idle(): Promise<void>;
   /** Runs currently being rendered by this process (state is dropped when a run ends). */
   readonly activeRuns: number;
+  /** Slack DMs for approvers of runs requested on another platform. */
+  readonly outreach: ApproverOutreach;
 }
 
 /**
@@ -92,6 +100,14 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
     minStreamIntervalMs: settings.minStreamIntervalMs,
     ...(deps.eventLog ? { log: deps.eventLog } : {}),
     ...(deps.catchUpIntervalMs !== undefined ? { catchUpIntervalMs: deps.catchUpIntervalMs } : {}),
+    ...(deps.elsewhere ? { elsewhere: deps.elsewhere } : {}),
+  });
+  // Single workspace: its one token needs no team. Multi-workspace: the tenant's configured workspace.
+  const singleTenant = settings.mode === 'multi' ? undefined : (settings.tenantId ?? deps.defaultTenantId);
+  const outreach = slackApproverOutreach({
+    messages: approvalMessages,
+    clients,
+    workspaceOf: (tenantId) => (settings.mode === 'multi' ? (deps.workspaceOf?.(tenantId) ?? null) : singleTenant === undefined || singleTenant === tenantId ? { teamId: '' } : null),
   });
 
   const app = buildApp(deps, slackLogger, clientOptions);
@@ -116,6 +132,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
   let unsubscribe: (() => Promise<void>) | undefined;
   let oauthMounted = false;
   return {
+    outreach,
     directory,
     async start() {
       await app.init();

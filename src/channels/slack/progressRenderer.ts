@@ -4,6 +4,7 @@ import type { RunEventLog } from '../../events/runEventLog.js';
 import type { KeyValueStore } from '../../infra/keyValue.js';
 import type { Logger } from '../../core/logger.js';
 import { RunFollower, type RunSurface } from '../runView/runFollower.js';
+import type { ApproverOutreach } from '../runView/approverOutreach.js';
 import type { RunViewState, ViewUpdate } from '../runView/runViewState.js';
 import type { ApprovalDelivery } from '../runView/wording.js';
 import { slackAddressSchema, type SlackAddress } from './address.js';
@@ -26,6 +27,8 @@ export interface ProgressRendererDeps {
   /** The stored run events: gaps, restarts and the periodic sweep catch up from here. */
   readonly log?: RunEventLog;
   readonly catchUpIntervalMs?: number;
+  /** The other chat platforms, where this platform's requesters' approvers are also reached. */
+  readonly elsewhere?: () => readonly ApproverOutreach[];
 }
 
 /**
@@ -43,6 +46,7 @@ export class SlackProgressRenderer {
       logger: deps.logger,
       ...(deps.log ? { log: deps.log } : {}),
       ...(deps.catchUpIntervalMs !== undefined ? { sweepIntervalMs: deps.catchUpIntervalMs } : {}),
+      ...(deps.elsewhere ? { elsewhere: deps.elsewhere } : {}),
       open: (event, state) => this.open(event, state),
     });
   }

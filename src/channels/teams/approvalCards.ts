@@ -47,7 +47,7 @@ export class ApprovalCards {
   ) {}
 
   /** Sends a card to each approver; returns the names of those who could not be reached in Teams. */
-  async send(event: Requested, requesterAddress: TeamsAddress): Promise<string[]> {
+  async send(event: Requested, requesterAddress?: TeamsAddress): Promise<string[]> {
     const view: ApprovalCardView = {
       approvalId: event.approvalId,
       action: event.action,
@@ -137,10 +137,12 @@ export class ApprovalCards {
     return pendingCard(record.view, { buttons: eligible, refreshUserIds: mri ? [mri] : [] });
   }
 
-  private async referenceFor(tenantId: string, userId: string, via: TeamsAddress): Promise<StoredReference | null> {
+  /** Without the requester's Teams chat (a request from another platform) only a known chat can be used. */
+  private async referenceFor(tenantId: string, userId: string, via: TeamsAddress | undefined): Promise<StoredReference | null> {
     const contact = await this.deps.references.contactOf(tenantId, userId);
     if (!contact) return null;
     if (contact.reference) return contact.reference;
+    if (!via) return null;
     const reference = await this.deps.conversations.createPersonal(via.reference, contact);
     await this.deps.references.remember({ tenantId, userId, entraTenantId: contact.entraTenantId, aadObjectId: contact.aadObjectId, reference });
     return reference;

@@ -9,6 +9,8 @@ import type { HttpApp } from '../../http/httpApp.js';
 import type { Logger } from '../../core/logger.js';
 import { handleApprovalSubmit, handleCardInvoke, isApprovalSubmit, type TeamsIdentityResolver } from './approvalActions.js';
 import { ApprovalCards } from './approvalCards.js';
+import { teamsApproverOutreach } from './approverOutreach.js';
+import type { ApproverOutreach } from '../runView/approverOutreach.js';
 import { createCloudAdapter, proactiveIdentity } from './cloudAdapter.js';
 import { TeamsConversations } from './conversations.js';
 import { ActivityDedup } from './dedup.js';
@@ -48,6 +50,8 @@ export interface TeamsChannelDeps {
   /** The stored run events: the renderer catches up from them on a gap, at start and periodically. */
   readonly eventLog?: RunEventLog;
   readonly catchUpIntervalMs?: number;
+  /** The other chat platforms, where Teams requesters' approvers are also reached. */
+  readonly elsewhere?: () => readonly ApproverOutreach[];
 }
 
 export interface TeamsChannel {
@@ -58,6 +62,8 @@ export interface TeamsChannel {
   /** Resolves when every in-flight Teams render has been delivered (tests, graceful shutdown). */
   idle(): Promise<void>;
   readonly activeRuns: number;
+  /** Teams cards for approvers of runs requested on another platform. */
+  readonly outreach: ApproverOutreach;
 }
 
 /**
@@ -81,6 +87,7 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
     conversations, approvals: cards, kv: deps.kv, logger: log, streamIntervalMs: settings.streamIntervalMs, minEditIntervalMs: settings.minEditIntervalMs,
     ...(deps.eventLog ? { log: deps.eventLog } : {}),
     ...(deps.catchUpIntervalMs !== undefined ? { catchUpIntervalMs: deps.catchUpIntervalMs } : {}),
+    ...(deps.elsewhere ? { elsewhere: deps.elsewhere } : {}),
   });
   const inbound = { gateway: deps.gateway, dedup: new ActivityDedup(deps.kv), profiles, references: deps.references, tenantFor, logger: log, now };
   const actions = { approvals: deps.approvals, cards, identity: deps.identity, tenantFor, logger: log, now };
@@ -100,6 +107,7 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
   let mounted = false;
   let unsubscribe: (() => Promise<void>) | undefined;
   return {
+    outreach: teamsApproverOutreach(cards),
     directory: profiles.directory(tenantFor),
     async start() {
       if (!mounted) {

@@ -9,6 +9,8 @@ import { userMessageOf } from '../../core/errors.js';
 import { sendJson, type HttpApp } from '../../http/httpApp.js';
 import { pendingApprovalsFor } from './approvalInbox.js';
 import { EventStreams } from './eventStreams.js';
+import { mountDelegationRoutes } from './delegationRoutes.js';
+import { ApprovalDelegations } from '../../engine/approvals/delegations.js';
 import { PrismaRunEventLog } from '../../events/runEventLog.js';
 import { WebIdentity, type SignedInLookup } from './identity.js';
 import { queryOf, readJson, sendError, validate } from './http.js';
@@ -152,6 +154,8 @@ export function createWebChannel(deps: WebChannelDeps): WebChannel {
       const stream = streams.open(res, query.userId, threadId);
       stream.replay(await threadHistory(deps.prisma, deps.tenantId, webConversationId(query.userId, threadId)));
     });
+
+    mountDelegationRoutes(http, { tenantId: deps.tenantId, delegations: new ApprovalDelegations(deps.prisma, now), actor });
 
     http.route('GET', '/api/web/approvals', async (req, res) => {
       const query = validate(res, userQuerySchema, queryOf(req));

@@ -74,7 +74,7 @@ export class ApprovalLifecycle {
     });
     let escalated = 0;
     for (const approval of due) {
-      const fallback = await resolveApprovers(this.deps.directory, tenant, approval.requesterId, specs);
+      const fallback = await resolveApprovers(this.deps.directory, tenant, approval.requesterId, specs, now);
       const added = fallback.filter((a) => !approval.approverIds.includes(a.userId));
       const approverIds = [...approval.approverIds, ...added.map((a) => a.userId)];
       // The claim and the widened approver list in one statement: only one sweep escalates.

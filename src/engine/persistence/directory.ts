@@ -26,6 +26,16 @@ export class Directory {
     return this.prisma.user.findMany({ where: { tenantId, approverGroups: { hasSome: [...groups] }, deactivatedAt: null } });
   }
 
+  /** Out-of-office delegations in force at `at` for these approvers (approval_delegations), newest first. */
+  activeDelegations(tenantId: string, approverIds: readonly string[], at: Date): Promise<{ approverId: string; delegateId: string }[]> {
+    if (approverIds.length === 0) return Promise.resolve([]);
+    return this.prisma.approvalDelegation.findMany({
+      where: { tenantId, approverId: { in: [...approverIds] }, startsAt: { lte: at }, endsAt: { gt: at } },
+      orderBy: { createdAt: 'desc' },
+      select: { approverId: true, delegateId: true },
+    });
+  }
+
   async userByIdentity(tenantId: string, platform: string, teamId: string, externalId: string): Promise<User | null> {
     const identity = await this.prisma.platformIdentity.findFirst({ where: { tenantId, platform, teamId, externalId }, select: { userId: true } });
     return identity ? this.userById(tenantId, identity.userId) : null;

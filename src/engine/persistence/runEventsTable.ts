@@ -1,6 +1,7 @@
 import { Prisma, type PrismaClient } from '../../generated/prisma/client.js';
 import type { RunEvent, RunEventBody, StepStatus } from '../../events/runEvent.js';
 import type { JsonValue } from '../../core/json.js';
+import type { FinishedCall } from './toolCallsTable.js';
 
 /** A step's move to a new status, written in the same statement as the event that announces it. */
 export interface StepTransition {
@@ -14,6 +15,8 @@ export interface StepTransition {
   readonly finishedAt?: Date;
   /** Adds to runs.steps_used in the same statement (the step budget's durable count). */
   readonly countStep?: boolean;
+  /** A finished read-only tool call of the step, recorded in the same statement. */
+  readonly toolCall?: FinishedCall;
 }
 
 /** A run's move to a terminal status, written with its event. */
@@ -103,6 +106,20 @@ export class RunEventsTable {
         WHERE id = ${runId}::uuid AND tenant_id = ${tenantId} AND EXISTS (SELECT 1 FROM st)
         RETURNING id),`
       : Prisma.empty;
+    const call = step.toolCall;
+    const recorded = call
+      ? Prisma.sql`tc AS (
+        INSERT INTO tool_calls (id, tenant_id, run_id, step_id, tool, connector_id, acting_user_id, acting_identity, idempotency_key, idempotent,
+          risk, args, fence, status, attempts, duration_ms, result, error, started_at, finished_at)
+        SELECT ${call.id}::uuid, ${tenantId}, ${runId}::uuid, ${call.input.stepId}::uuid, ${call.input.tool}, ${call.input.connectorId ?? null},
+          ${call.input.actingUserId}::uuid, ${call.input.actingIdentity}, ${call.input.idempotencyKey}, ${call.input.idempotent}::boolean, ${call.input.risk},
+          ${JSON.stringify(call.input.args)}::jsonb, ${call.input.fence ?? 0}::int, ${call.outcome.status}, ${call.outcome.attempts}::int, ${call.outcome.durationMs}::int,
+          ${call.outcome.result === undefined ? null : JSON.stringify(call.outcome.result)}::jsonb, ${call.outcome.error ? JSON.stringify(call.outcome.error) : null}::jsonb,
+          ${call.startedAt}::timestamptz, ${call.finishedAt}::timestamptz
+        WHERE EXISTS (SELECT 1 FROM st)
+        ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
+        RETURNING id),`
+      : Prisma.empty;
     const rows = await this.withSeqRetry(() => this.prisma.$queryRaw<{ seq: number }[]>`
       WITH st AS (
         UPDATE steps SET
@@ -116,6 +133,7 @@ export class RunEventsTable {
           AND (${from}::text[] IS NULL OR status = ANY(${from}::text[]))
         RETURNING id),
       ${counted}
+      ${recorded}
       s AS (
         SELECT COALESCE((SELECT max(seq) FROM run_events WHERE run_id = ${runId}::uuid), 0) + 1 AS event_seq
         WHERE EXISTS (SELECT 1 FROM st))

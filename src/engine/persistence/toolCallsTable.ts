@@ -44,6 +44,16 @@ function recordOf(row: ToolCall): ToolCallRecord {
 }
 
 type BeginInput = Parameters<ToolCallStore['begin']>[0];
+type Outcome = Parameters<ToolCallStore['finish']>[2];
+
+/** A finished read-only call not written yet: the engine writes it with its step's own statement. */
+export interface FinishedCall {
+  readonly id: string;
+  readonly input: BeginInput;
+  readonly outcome: Outcome;
+  readonly startedAt: Date;
+  readonly finishedAt: Date;
+}
 
 /** Deferred starts older than this were abandoned (the call was stopped from outside): dropped. */
 const DEFERRED_TTL_MS = 60 * 60_000;
@@ -56,6 +66,8 @@ const DEFERRED_TTL_MS = 60 * 60_000;
  */
 export class ToolCallsTable implements ToolCallStore {
   private readonly deferred = new Map<string, { input: BeginInput; startedAt: Date }>();
+  /** Steps whose engine writes their finished read call itself (holdForStep), and what it holds. */
+  private readonly held = new Map<string, FinishedCall | null>();
 
   constructor(private readonly prisma: PrismaClient) {}
 
@@ -112,23 +124,47 @@ export class ToolCallsTable implements ToolCallStore {
     return { record: { id, stepId: input.stepId, status: 'started', attempts: 0, result: null, error: null }, created: true };
   }
 
-  async finish(tenantId: string, id: string, outcome: Parameters<ToolCallStore['finish']>[2]): Promise<void> {
+  /** The engine will write this step's finished read call with the step's own record (takeHeld). */
+  holdForStep(stepId: string): void {
+    this.held.set(stepId, null);
+  }
+
+  /** The finished read call held for the step, if any; the caller now owns writing it. */
+  takeHeld(stepId: string): FinishedCall | undefined {
+    const call = this.held.get(stepId) ?? undefined;
+    this.held.delete(stepId);
+    return call;
+  }
+
+  /** Writes whatever the step held and nobody took (the step's record was never written). */
+  async releaseHeld(stepId: string): Promise<void> {
+    const call = this.takeHeld(stepId);
+    if (call) await this.insertFinished(call);
+  }
+
+  /** A finished read call on its own (a racing worker that recorded the key first keeps its row). */
+  async insertFinished(call: FinishedCall): Promise<void> {
+    const { id, input, outcome, startedAt, finishedAt } = call;
+    await this.prisma.toolCall.createMany({
+      data: [{
+        id, tenantId: input.tenantId, runId: input.runId, stepId: input.stepId, tool: input.tool, connectorId: input.connectorId ?? null,
+        actingUserId: input.actingUserId, actingIdentity: input.actingIdentity, idempotencyKey: input.idempotencyKey,
+        idempotent: input.idempotent, risk: input.risk, args: toDbJson(input.args), fence: input.fence ?? 0,
+        status: outcome.status, attempts: outcome.attempts, durationMs: outcome.durationMs, startedAt, finishedAt,
+        ...(outcome.result !== undefined ? { result: toDbJson(outcome.result) } : {}),
+        ...(outcome.error ? { error: outcome.error } : {}),
+      }],
+      skipDuplicates: true,
+    });
+  }
+
+  async finish(tenantId: string, id: string, outcome: Outcome): Promise<void> {
     const deferred = this.deferred.get(id);
     if (deferred && deferred.input.tenantId === tenantId) {
       this.deferred.delete(id);
-      const { input, startedAt } = deferred;
-      // A racing worker that recorded the same key first keeps its row (same call, same arguments).
-      await this.prisma.toolCall.createMany({
-        data: [{
-          id, tenantId, runId: input.runId, stepId: input.stepId, tool: input.tool, connectorId: input.connectorId ?? null,
-          actingUserId: input.actingUserId, actingIdentity: input.actingIdentity, idempotencyKey: input.idempotencyKey,
-          idempotent: input.idempotent, risk: input.risk, args: toDbJson(input.args), fence: input.fence ?? 0,
-          status: outcome.status, attempts: outcome.attempts, durationMs: outcome.durationMs, startedAt, finishedAt: new Date(),
-          ...(outcome.result !== undefined ? { result: toDbJson(outcome.result) } : {}),
-          ...(outcome.error ? { error: outcome.error } : {}),
-        }],
-        skipDuplicates: true,
-      });
+      const call: FinishedCall = { id, input: deferred.input, outcome, startedAt: deferred.startedAt, finishedAt: new Date() };
+      if (this.held.has(deferred.input.stepId) && this.held.get(deferred.input.stepId) === null) this.held.set(deferred.input.stepId, call);
+      else await this.insertFinished(call);
       return;
     }
     await this.prisma.toolCall.updateMany({

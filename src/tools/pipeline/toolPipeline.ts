@@ -1,6 +1,7 @@
 import { BrokenCircuitError, BulkheadRejectedError, TaskCancelledError } from 'cockatiel';
 import type { JsonValue } from '../../core/json.js';
 import type { EngineMetrics } from '../../observability/metrics.js';
+import { inChildSpan } from '../../observability/tracingContext.js';
 import type { ReconcileResult, ToolContext } from '../tool.js';
 import { approvalRequirement, type ApprovalRequirement } from './approvalGate.js';
 import { authorize } from './authorize.js';
@@ -61,7 +62,20 @@ export class ToolPipeline {
     }
   }
 
-  async execute(req: ToolCallRequest, checked: CheckedCall): Promise<ToolOutcome> {
+  /** One tool call, as a `tool <name>` span (ids only) when the run is traced. */
+  execute(req: ToolCallRequest, checked: CheckedCall): Promise<ToolOutcome> {
+    const attributes = {
+      'switchboard.tenant_id': req.tenant.id, 'switchboard.run_id': req.runId, 'switchboard.step_id': req.step.id,
+      'switchboard.tool': req.tool.name, ...(req.tool.connector ? { 'switchboard.connector_id': req.tool.connector.id } : {}),
+    };
+    return inChildSpan(`tool ${req.tool.name}`, attributes, async (span) => {
+      const outcome = await this.executeCall(req, checked);
+      span?.setAttribute('switchboard.tool_status', outcome.status);
+      return outcome;
+    });
+  }
+
+  private async executeCall(req: ToolCallRequest, checked: CheckedCall): Promise<ToolOutcome> {
     const { tool } = req;
     // A failure recorded for an earlier plan version's step is not this step's call: a replanned
     // retry takes the next attempt's key and runs; this step's own call (a crash, a resumed

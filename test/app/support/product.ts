@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { loadEnv } from '../../../src/config/env.js';
 import { createLogger, type Logger } from '../../../src/core/logger.js';
 import { startSwitchboard, type Switchboard } from '../../../src/app/startSwitchboard.js';
+import type { Tracing } from '../../../src/observability/tracing.js';
 import { createEmptyTestDatabase } from '../../support/database.js';
 import { BREAK_GLASS } from './signIn.js';
 
@@ -19,7 +20,7 @@ export interface RunningProduct {
  * The whole product in-process on port 0: its own Postgres database, free sandbox ports, a private
  * data directory, and Redis only when asked (with a unique key prefix).
  */
-export async function startProduct(options: { redisUrl?: string; databaseUrl?: string; env?: Record<string, string>; logger?: Logger } = {}): Promise<RunningProduct> {
+export async function startProduct(options: { redisUrl?: string; databaseUrl?: string; env?: Record<string, string>; logger?: Logger; tracing?: Tracing } = {}): Promise<RunningProduct> {
   const database = options.databaseUrl ? undefined : await createEmptyTestDatabase();
   const databaseUrl = options.databaseUrl ?? database!.url;
   const dataDir = await mkdtemp(join(tmpdir(), 'sb-app-'));
@@ -48,6 +49,7 @@ export async function startProduct(options: { redisUrl?: string; databaseUrl?: s
       host: '127.0.0.1',
       sandboxPortsStart: 0,
       redisKeyPrefix: `sbtest:app:${randomBytes(6).toString('hex')}:`,
+      ...(options.tracing ? { tracing: options.tracing } : {}),
     });
   } catch (error) {
     await database?.drop();
