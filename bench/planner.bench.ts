@@ -9,6 +9,7 @@ import { routeRequest } from '../src/planner/router.js';
 import { selectTools } from '../src/planner/toolSelection.js';
 import { createTokenCounter } from '../src/models/tokenCounter.js';
 import { twentyConnectorTools } from '../test/support/toolCatalog.js';
+import { mcpServerTools } from '../test/support/mcpToolCatalog.js';
 
 const tokens = createTokenCounter();
 const tools = twentyConnectorTools();
@@ -32,6 +33,28 @@ for (const request of planningRequests) {
   console.log(`  selected: ${selected.map((t) => t.name).join(', ')}`);
 }
 console.log(`worst planning prompt: ${worst} tokens (target ≤ 1,500) for ${tools.length} tools from 20 connectors`);
+
+// Issue 17: the same tenant plus 5 MCP servers of 40 tools each, converted by src/mcp as in production.
+const atScale = [...tools, ...mcpServerTools()];
+const scaleRequests = [
+  ...planningRequests,
+  'refund the last Stripe invoice for Globex and add a comment on my ServiceNow incident',
+  'how many vacation days do I have left, then book time off next Friday',
+  'get the cloud recording of yesterday\'s Zoom meeting and put a summary on a new Notion page',
+  'leave a comment on the Figma design file for the onboarding flow',
+  'who joined my last Zoom meeting',
+];
+let worstAtScale = { total: 0, request: '', selected: [] as string[] };
+for (const request of scaleRequests) {
+  const selected = selectTools(request, atScale, { max: 10, countTokens: (text) => tokens.count(text) });
+  const assembled = await new ContextWindowManager({ tokens }).assemble({ system: renderSystem(selected), history: [], request, threshold: 6000 });
+  const total = tokens.countMessages(assembled.messages, [SUBMIT_PLAN_TOOL, ASK_USER_TOOL]);
+  if (total > worstAtScale.total) worstAtScale = { total, request, selected: selected.map((t) => t.name) };
+  console.log(`at scale: ${total} tokens with ${selected.length} of ${atScale.length} tools — "${request.slice(0, 60)}…"`);
+  console.log(`  selected: ${selected.map((t) => t.name).join(', ')}`);
+}
+console.log(`worst planning prompt at scale: ${worstAtScale.total} tokens (target ≤ 1,500) for ${atScale.length} tools (20 connectors + 5 MCP servers × 40) — "${worstAtScale.request.slice(0, 60)}…"`);
+console.log(`  selected: ${worstAtScale.selected.join(', ')}`);
 
 // A seeded 200-request mix: everyday phrasings (most traffic) and open-ended asks.
 let seed = 42;

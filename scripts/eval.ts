@@ -5,6 +5,11 @@
  * product's planner against a scripted OpenAI-compatible server that answers what each scenario
  * expects; the live tier runs only when OPENAI_API_KEY or OPENAI_BASE_URL is set. Exits 1 when
  * tier 0 is below pass^k = 1.0.
+ *
+ * `npm run eval -- --product [--k 1] [--limit N]`: instead, the whole product (embedded posture, the
+ * sandboxes, a scratch database on EVAL_DATABASE_URL / TEST_DATABASE_URL) runs the scenarios that
+ * state an `endState`, through the web playground, and checks the sandboxes' records and the
+ * approvals table (src/eval/productMode.ts). k defaults to 1 there: tier 0 is deterministic.
  */
 import { parseArgs } from 'node:util';
 import { failureList, intentTable, summarize, tierTable, trial, type ScenarioResult, type TierRow } from '../src/eval/report.js';
@@ -14,12 +19,21 @@ import { tierZeroOutcome } from '../src/eval/tierZero.js';
 import { liveOutcome, liveModelConfigured } from '../src/eval/liveTier.js';
 import { scriptedPlanningReply } from '../src/eval/scriptedReplies.js';
 import { startScriptedOpenAI } from '../test/support/scriptedOpenAI.js';
+import { runProductMode } from '../src/eval/productReport.js';
 
-const { values } = parseArgs({ options: { k: { type: 'string', default: '8' }, dir: { type: 'string', default: 'eval/scenarios' }, live: { type: 'string', default: '' } } });
-const k = Number(values.k);
+const { values } = parseArgs({ options: { k: { type: 'string' }, dir: { type: 'string', default: 'eval/scenarios' }, live: { type: 'string', default: '' }, product: { type: 'boolean', default: false }, limit: { type: 'string', default: '' } } });
+// Product mode defaults to k = 1: tier 0 is deterministic, and each trial drives the whole product.
+const k = Number(values.k ?? (values.product ? '1' : '8'));
 if (!Number.isInteger(k) || k < 1) throw new Error('--k must be a positive integer');
 
 const scenarios = await loadScenarios(values.dir);
+if (values.product) {
+  const limit = values.limit ? Number(values.limit) : Infinity;
+  if (!(limit > 0)) throw new Error('--limit must be a positive integer');
+  const { text, exitCode } = await runProductMode(scenarios, k, limit);
+  console.log(text);
+  process.exit(exitCode);
+}
 const tools = productToolSummaries();
 const tier0: ScenarioResult[] = [];
 for (const scenario of scenarios) tier0.push(await trial(scenario, scenario.tier0, k, () => tierZeroOutcome(scenario, tools, EVAL_SLOT_ENV)));

@@ -67,7 +67,11 @@ export async function createRuntime(input: RuntimeInput): Promise<Runtime> {
     ...(input.tracing ? { tracing: input.tracing } : {}),
   });
   return {
-    gateway: input.tracing ? tracedGateway(runtime.gateway, input.tracing, new TraceOrigins(input.infra.kv)) : runtime.gateway,
+    gateway: input.tracing ? tracedGateway(runtime.gateway, input.tracing, new TraceOrigins(input.infra.kv), {
+      record: async (tenantId, runId, traceId) => {
+        await input.db.prisma.run.updateMany({ where: { tenantId, id: runId, traceId: null }, data: { traceId } });
+      },
+    }) : runtime.gateway,
     approvals: runtime.approvals,
     events: runtime.events,
     queueKind: runtime.queue.kind === 'bullmq' ? 'BullMQ on Redis' : 'in-process',

@@ -31,6 +31,7 @@ import { autolinkDemoAccounts } from './demoAutolink.js';
 import { createRuntime } from './engineRuntime.js';
 import { McpHub } from '../mcp/mcpHub.js';
 import { startSandboxes, type Sandboxes } from './sandboxes.js';
+import { prepareSandboxScimPush } from './sandboxScimPush.js';
 
 export interface SwitchboardOptions {
   /** Parsed environment; loadEnv(envSource) when omitted. */
@@ -89,13 +90,13 @@ export async function startSwitchboard(options: SwitchboardOptions = {}): Promis
   const posture = postureOf(env, { ...(options.playground !== undefined ? { playground: options.playground } : {}), ...(options.host !== undefined ? { host: options.host } : {}) });
   const closers = new Closers(logger);
   try {
-    const http = new HttpApp(logger, { closedUntilOpen: true });
+    const metrics = createMetrics({ defaultMetrics: true });
+    const http = new HttpApp(logger, { closedUntilOpen: true, metrics: { requests: metrics.httpRequests, seconds: metrics.httpSeconds } });
     // Listen first: the real port is needed for OAuth redirect URIs. Until every route is mounted the
     // listener answers 503 (a 404 from a half-started server reads as a refusal to clients).
     const listening = await http.listen(options.port ?? env.PORT, posture.host);
     closers.add('http', () => http.close());
     const publicUrl = (env.PUBLIC_URL ?? listening.url).replace(/\/+$/, '');
-    const metrics = createMetrics({ defaultMetrics: true });
     const tracing = options.tracing ?? createTracing({ env: envSource });
     if (!options.tracing) closers.add('tracing', () => tracing.shutdown());
     let runtimeReady = false;
@@ -214,8 +215,10 @@ export async function startSwitchboard(options: SwitchboardOptions = {}): Promis
     });
 
     // SCIM 2.0 provisioning from the tenants' IdPs (issue 16): the bearer token names the tenant.
-    const scimTokens = new ScimTokens(tenants, envSource, (tenantId, variable) => logger.error({ tenantId, variable }, 'scim: the token hash must be "sha256:<64 hex>" (npm run -s scim-token); SCIM stays off for this tenant'));
+    const scimPush = prepareSandboxScimPush({ enabled: env.SANDBOX_SCIM_PUSH, sandboxes, tenants, env: envSource, logger });
+    const scimTokens = new ScimTokens(tenants, scimPush.env, (tenantId, variable) => logger.error({ tenantId, variable }, 'scim: the token hash must be "sha256:<64 hex>" (npm run -s scim-token); SCIM stays off for this tenant'));
     mountScimRoutes(http, { prisma: db.prisma, tenants: (id) => tenants.find((t) => t.id === id), tokens: scimTokens, publicUrl, logger });
+    scimPush.connect(listening.url);
 
     await runtime.start();
     runtimeReady = true;

@@ -65,6 +65,8 @@ export const envSchema = z
     SANDBOX_PORTS_START: intWithDefault(4101, 1024, 65000),
     /** Link demo users' sandbox accounts automatically at startup (sandbox mode only). */
     DEMO_AUTOLINK: flag(true),
+    /** The Okta sandbox provisions the demo tenant over /scim/v2 with a token minted at each start (issue 16, docs/scim.md). */
+    SANDBOX_SCIM_PUSH: flag(false),
     /** Example tenant service token (named by serviceTokenEnv in the tenants file). */
     OKTA_SERVICE_TOKEN: optionalString,
   })

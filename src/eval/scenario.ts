@@ -29,11 +29,23 @@ const turnSchema = z.union([
   z.object({ assistant: z.string().min(1) }).strict(),
 ]);
 
-/** Records the sandboxes should hold afterwards (checked by the product mode only). */
+const expectedRecordSchema = z.object({ system: z.enum(['servicenow', 'jira', 'salesforce', 'okta']), kind: z.string(), fields: argsSchema.default({}) }).strict();
+
+/**
+ * Records the sandboxes should hold afterwards (checked by the product mode only, `npm run eval --
+ * --product`): `kind` is a sandbox record collection; `fields` are dotted paths into the row (Jira's
+ * `fields.` may be left out). `approve: true` has an allowed approver approve each request, so the
+ * approved write can be checked too.
+ */
 const endStateSchema = z.object({
-  created: z.array(z.object({ system: z.enum(['servicenow', 'jira', 'salesforce', 'okta']), kind: z.string(), fields: argsSchema.default({}) })).default([]),
+  created: z.array(expectedRecordSchema).default([]),
+  changed: z.array(expectedRecordSchema).default([]),
   approvalsRequested: z.number().int().min(0).optional(),
+  approve: z.boolean().default(false),
+  /** Nothing at all may be created or changed in any sandbox (a refusal, a question, a read). */
+  unchanged: z.boolean().default(false),
 }).strict();
+export type EndState = z.infer<typeof endStateSchema>;
 
 const rawScenarioSchema = z.object({
   id: z.string().optional(),
@@ -67,7 +79,7 @@ export interface Scenario {
   readonly turns: readonly z.infer<typeof turnSchema>[];
   readonly expect: Expectation;
   readonly tier0: Expectation;
-  readonly endState?: z.infer<typeof endStateSchema>;
+  readonly endState?: EndState;
 }
 
 export class ScenarioFileError extends Error {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Counter, Histogram } from 'prom-client';
 import type { Logger } from '../core/logger.js';
 import { parseRequestTarget } from './requestTarget.js';
 
@@ -16,6 +17,32 @@ export interface RouteOptions {
    * process buffer anything.
    */
   readonly precheck?: (req: IncomingMessage) => number | undefined;
+  /** The route group its requests are counted under; derived from the path when omitted. */
+  readonly channel?: HttpChannel;
+}
+
+/** Route groups the edge metrics are labelled by: a fixed set, so the label's cardinality is bounded. */
+export type HttpChannel = 'slack' | 'teams' | 'web' | 'auth' | 'oauth' | 'ops' | 'scim' | 'probe' | 'metrics' | 'other' | 'unmatched';
+
+/** The route group of a mounted path (the registered pattern, never the raw request path). */
+export function channelOf(path: string): HttpChannel {
+  const p = path.toLowerCase();
+  if (p.startsWith('/slack/')) return 'slack';
+  if (p === '/api/messages') return 'teams';
+  if (p === '/' || p.startsWith('/api/web/') || p.startsWith('/static/')) return 'web';
+  if (p.startsWith('/auth/')) return 'auth';
+  if (p.startsWith('/oauth/') || p.startsWith('/link/')) return 'oauth';
+  if (p === '/ops' || p.startsWith('/ops/')) return 'ops';
+  if (p.startsWith('/scim/')) return 'scim';
+  if (p === '/healthz' || p === '/readyz') return 'probe';
+  if (p === '/metrics') return 'metrics';
+  return 'other';
+}
+
+/** Request rate, errors and duration per channel, injected by the composition root. */
+export interface HttpEdgeMetrics {
+  readonly requests: Counter<'channel' | 'status_class'>;
+  readonly seconds: Histogram<'channel'>;
 }
 
 /** Body limits per kind of route (issue 10): the edge refuses anything bigger while it streams in. */
@@ -38,6 +65,8 @@ export interface HttpAppOptions {
   readonly timeoutCheckIntervalMs?: number;
   /** Answer 503 to every request until `open()` (the composition root listens before it mounts). */
   readonly closedUntilOpen?: boolean;
+  /** Counts every answered request by channel and status class and times it until the response is sent. */
+  readonly metrics?: HttpEdgeMetrics;
 }
 
 interface Route {
@@ -46,6 +75,7 @@ interface Route {
   readonly keys: readonly string[];
   readonly handler: HttpHandler;
   readonly bodyLimit: number;
+  readonly channel: HttpChannel;
   readonly precheck?: (req: IncomingMessage) => number | undefined;
 }
 
@@ -84,7 +114,8 @@ export class HttpApp {
     const pattern = new RegExp(`^${body}${wildcard ? '.*' : '/?'}$`);
     const upper = method.toUpperCase();
     const bodyLimit = options.bodyLimit ?? (upper === 'GET' ? BODY_LIMITS.get : BODY_LIMITS.web);
-    this.routes.push({ method: upper, pattern, keys, handler, bodyLimit, ...(options.precheck ? { precheck: options.precheck } : {}) });
+    const channel = options.channel ?? channelOf(wildcard ? path.slice(0, -1) : path);
+    this.routes.push({ method: upper, pattern, keys, handler, bodyLimit, channel, ...(options.precheck ? { precheck: options.precheck } : {}) });
     return this;
   }
 
@@ -98,6 +129,21 @@ export class HttpApp {
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const metrics = this.options.metrics;
+    if (!metrics) return this.dispatch(req, res, () => undefined);
+    const started = performance.now();
+    let channel: HttpChannel = 'unmatched';
+    // 'close' fires once per response, whether it was sent, refused or the client went away; SDK
+    // receivers (Bolt) may answer after their handler returned, so the response is what is timed.
+    res.once('close', () => {
+      const statusClass = res.writableFinished ? `${Math.floor(res.statusCode / 100)}xx` : 'aborted';
+      metrics.requests.inc({ channel, status_class: statusClass });
+      metrics.seconds.observe({ channel }, (performance.now() - started) / 1000);
+    });
+    return this.dispatch(req, res, (matched) => (channel = matched));
+  }
+
+  private async dispatch(req: IncomingMessage, res: ServerResponse, matched: (channel: HttpChannel) => void): Promise<void> {
     const requestId = requestIdOf(req);
     res.setHeader('x-request-id', requestId);
     const method = (req.method ?? 'GET').toUpperCase();
@@ -111,6 +157,7 @@ export class HttpApp {
       const match = route.pattern.exec(target.pathname);
       if (!match) continue;
       pathMatched = true;
+      matched(route.channel);
       if (route.method !== method && !(route.method === 'GET' && method === 'HEAD')) continue;
       const params: Record<string, string> = {};
       route.keys.forEach((key, i) => (params[key] = decodeURIComponent(match[i + 1] ?? '')));

@@ -5,7 +5,11 @@ export interface EngineMetrics {
   readonly registry: Registry;
   readonly runsByStatus: Counter<'tenant' | 'status'>;
   readonly stepSeconds: Histogram<'tenant' | 'status'>;
-  readonly toolSeconds: Histogram<'tenant' | 'tool' | 'outcome'>;
+  /** `connector` is the connector id (or the breaker id, or `builtin`): configured, so bounded. */
+  readonly toolSeconds: Histogram<'tenant' | 'connector' | 'tool' | 'outcome'>;
+  /** HTTP requests at the edge by route group (never the raw path) and status class. */
+  readonly httpRequests: Counter<'channel' | 'status_class'>;
+  readonly httpSeconds: Histogram<'channel'>;
   readonly tokens: Counter<'tenant' | 'tier' | 'kind'>;
   readonly costMicros: Counter<'tenant' | 'tier'>;
   readonly approvals: Counter<'tenant' | 'decision'>;
@@ -27,7 +31,12 @@ export function createMetrics(options: { defaultMetrics?: boolean; prefix?: stri
       buckets: [0.005, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     }),
     toolSeconds: new Histogram({
-      name: `${p}tool_duration_seconds`, help: 'Tool execution latency', labelNames: ['tenant', 'tool', 'outcome'], registers,
+      name: `${p}tool_duration_seconds`, help: 'Tool execution latency', labelNames: ['tenant', 'connector', 'tool', 'outcome'], registers,
+      buckets: [0.005, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    }),
+    httpRequests: new Counter({ name: `${p}http_requests_total`, help: 'HTTP requests by channel (route group) and status class', labelNames: ['channel', 'status_class'], registers }),
+    httpSeconds: new Histogram({
+      name: `${p}http_request_duration_seconds`, help: 'HTTP request duration by channel (route group), until the response is sent', labelNames: ['channel'], registers,
       buckets: [0.005, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     }),
     tokens: new Counter({ name: `${p}model_tokens_total`, help: 'Model tokens', labelNames: ['tenant', 'tier', 'kind'], registers }),

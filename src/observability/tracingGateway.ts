@@ -3,12 +3,17 @@ import type { Gateway } from '../gateway/gateway.js';
 import type { Tracing } from './tracing.js';
 import type { TraceOrigins } from './tracingQueue.js';
 
+/** Stores the trace id of the request that created a run (the first one wins: retried deliveries keep it). */
+export interface RunTraceIds {
+  record(tenantId: string, runId: string, traceId: string): Promise<void>;
+}
+
 /**
  * The gateway inside the request's trace: a `<channel> receive` span for the channel's hand-over
  * and a `gateway submit` child around validation, persistence and enqueue (the queued job picks
  * the trace up from there). Attributes are ids only, never the message text.
  */
-export function tracedGateway(gateway: Gateway, tracing: Tracing, origins: TraceOrigins): Gateway {
+export function tracedGateway(gateway: Gateway, tracing: Tracing, origins: TraceOrigins, runTraces?: RunTraceIds): Gateway {
   if (!tracing.enabled) return gateway;
   return {
     identify: (request) => gateway.identify(request),
@@ -22,6 +27,8 @@ export function tracedGateway(gateway: Gateway, tracing: Tracing, origins: Trace
           span.setAttribute('switchboard.run_id', result.runId);
           const carrier = tracing.carrier();
           if (carrier) await origins.record(turn.tenantId, result.runId, carrier).catch(() => undefined);
+          // Kept on the run so /ops can name the trace; a lost write costs only that link, never the run.
+          if (span.isRecording()) await runTraces?.record(turn.tenantId, result.runId, span.spanContext().traceId).catch(() => undefined);
         }
         return result;
       }), { kind: SpanKind.SERVER });

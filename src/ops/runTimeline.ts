@@ -25,7 +25,7 @@ export interface TimelineEvent {
 }
 
 export interface RunTimeline {
-  readonly run: { readonly id: string; readonly status: string; readonly channel: string; readonly createdAt: string; readonly finishedAt: string | null; readonly tier: string | null; readonly tokens: number; readonly costMicros: number };
+  readonly run: { readonly id: string; readonly status: string; readonly channel: string; readonly createdAt: string; readonly finishedAt: string | null; readonly tier: string | null; readonly tokens: number; readonly costMicros: number; readonly traceId: string | null };
   readonly bars: readonly TimelineBar[];
   readonly modelCalls: readonly { readonly at: string; readonly tier: string | null; readonly model: string | null; readonly tokens: number; readonly costMicros: number }[];
   readonly events: readonly TimelineEvent[];
@@ -63,7 +63,7 @@ export function summarizeEvent(type: string, payload: unknown): string {
  * and link waits are only visible there), steps, tool calls, approvals and the usage ledger.
  */
 export function buildTimeline(input: {
-  run: Row<{ id: string; status: string; channel: string; startedAt: Date | null; finishedAt: Date | null; routing: unknown; tokensUsed: number; costMicros: bigint }>;
+  run: Row<{ id: string; status: string; channel: string; traceId?: string | null; startedAt: Date | null; finishedAt: Date | null; routing: unknown; tokensUsed: number; costMicros: bigint }>;
   events: readonly EventRow[];
   steps: readonly { id: string; key: string; tool: string; title: string; status: string; startedAt: Date | null; finishedAt: Date | null; createdAt: Date }[];
   toolCalls: readonly { stepId: string; tool: string; connectorId: string | null; status: string; attempts: number; durationMs: number | null; startedAt: Date; finishedAt: Date | null }[];
@@ -113,7 +113,7 @@ export function buildTimeline(input: {
 
   const routing = field(run.routing, 'tier');
   return {
-    run: { id: run.id, status: run.status, channel: run.channel, createdAt: run.createdAt.toISOString(), finishedAt: iso(run.finishedAt), tier: typeof routing === 'string' ? routing : null, tokens: run.tokensUsed, costMicros: Number(run.costMicros) },
+    run: { id: run.id, status: run.status, channel: run.channel, createdAt: run.createdAt.toISOString(), finishedAt: iso(run.finishedAt), tier: typeof routing === 'string' ? routing : null, tokens: run.tokensUsed, costMicros: Number(run.costMicros), traceId: run.traceId ?? null },
     bars,
     modelCalls: usage.map((u) => ({ at: u.createdAt.toISOString(), tier: u.tier, model: u.model, tokens: u.inputTokens + u.outputTokens, costMicros: Number(u.costMicros) })),
     events: events.map((e) => ({ seq: e.seq, type: e.type, at: e.createdAt.toISOString(), summary: summarizeEvent(e.type, e.payload) })),
@@ -124,7 +124,7 @@ export function buildTimeline(input: {
 export async function loadRunTimeline(prisma: PrismaClient, tenantId: string, runId: string): Promise<RunTimeline | null> {
   const run = await prisma.run.findFirst({
     where: { tenantId, id: runId },
-    select: { id: true, status: true, channel: true, startedAt: true, finishedAt: true, routing: true, tokensUsed: true, costMicros: true, createdAt: true },
+    select: { id: true, status: true, channel: true, traceId: true, startedAt: true, finishedAt: true, routing: true, tokensUsed: true, costMicros: true, createdAt: true },
   });
   if (!run) return null;
   const [events, steps, toolCalls, approvals, usage] = await Promise.all([

@@ -3,6 +3,8 @@ import type pg from 'pg';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { createLogger } from '../../src/core/logger.js';
 import { createTracing, type Tracing } from '../../src/observability/tracing.js';
+import { loadRunTimeline } from '../../src/ops/runTimeline.js';
+import { openDatabase } from '../../src/store/database.js';
 import { startScriptedOpenAI, type ScriptedOpenAI } from '../support/scriptedOpenAI.js';
 import { eventually, startProduct, type RunningProduct } from '../app/support/product.js';
 import { productAccess } from '../app/support/productAccess.js';
@@ -128,7 +130,11 @@ test('a model call is a span with the GenAI attributes and its cost', async () =
   const trace = traceOf(root.spanContext().traceId);
   const chats = trace.filter((s) => s.attributes['gen_ai.operation.name'] === 'chat');
   expect(chats.length).toBeGreaterThanOrEqual(1);
-  const [first] = chats;
+  // Every call is a span; on a busy machine a tier can time out and fall back, and a failed call has
+  // no usage to report, so the figures are read from the call that answered.
+  for (const chat of chats) expect(chat.attributes['gen_ai.request.model']).toEqual(expect.any(String));
+  const first = chats.find((s) => s.attributes['gen_ai.usage.input_tokens'] !== undefined);
+  expect(first).toBeDefined();
   expect(first!.attributes).toMatchObject({ 'gen_ai.request.model': expect.any(String), 'gen_ai.usage.input_tokens': 700, 'gen_ai.usage.output_tokens': 60 });
   expect(first!.attributes['switchboard.cost_usd']).toEqual(expect.any(Number));
   const planning = trace.filter((s) => s.name === 'planning');
@@ -152,6 +158,25 @@ test('a run resumed after an approval starts a new trace linked to the request t
   expect(resumed.links.map((l) => l.context.traceId)).toContain(root.spanContext().traceId);
   // The approved call runs in the resumed trace.
   expect(traceOf(resumed.spanContext().traceId).some((s) => s.name.startsWith('tool okta'))).toBe(true);
+});
+
+test('the run keeps its request\'s trace id, and its /ops timeline names it', async () => {
+  const runId = await send(people.alan!, 'please look up the open cases for ACME Corp');
+  const root = await eventually(async () => rootOf(runId), 'the channel span');
+  const stored = await eventually(async () => (await sql.query('SELECT trace_id FROM runs WHERE id = $1', [runId])).rows[0]?.trace_id as string | null, 'the stored trace id');
+  expect(stored).toBe(root.spanContext().traceId);
+  await settled(runId, ['completed', 'failed', 'awaiting_approval', 'awaiting_link']);
+  const db = await openDatabase({ url: product.databaseUrl, logger: createLogger({ level: 'silent' }), migrate: false });
+  try {
+    expect((await loadRunTimeline(db.prisma, 'acme', runId))?.run.traceId).toBe(root.spanContext().traceId);
+    // Another tenant's view of the run shows nothing, trace id included.
+    expect(await loadRunTimeline(db.prisma, 'globex', runId)).toBeNull();
+    // A run created while tracing was off has no trace id, and the timeline says so.
+    await sql.query('UPDATE runs SET trace_id = NULL WHERE id = $1', [runId]);
+    expect((await loadRunTimeline(db.prisma, 'acme', runId))?.run.traceId).toBeNull();
+  } finally {
+    await db.close();
+  }
 });
 
 test('no span attribute carries message text or a credential', () => {

@@ -4,6 +4,8 @@ import { selectTools } from '../../src/planner/toolSelection.js';
 import { matchRequest } from '../../src/planner/deterministic/matcher.js';
 import { testTokenCounter } from '../support/models.js';
 import { productTools, twentyConnectorTools } from '../support/toolCatalog.js';
+import { mcpServerTools } from '../support/mcpToolCatalog.js';
+import type { ToolSummary } from '../../src/planner/planner.js';
 
 const tools = twentyConnectorTools();
 const env = { projectAliases: {}, facts: {} };
@@ -28,6 +30,51 @@ describe('tool selection', () => {
     const names = selectTools('which deals is Globex negotiating', tools).map((t) => t.name);
     expect(names.slice(0, 3)).toContain('salesforce_find_opportunities');
     expect(names.slice(0, 3).every((n) => n.startsWith('salesforce_'))).toBe(true);
+  });
+});
+
+describe('tool selection at 20 connectors plus 5 MCP servers of 40 tools each', () => {
+  const atScale = [...tools, ...mcpServerTools()];
+  const counter = testTokenCounter();
+  const promptOf = (request: string, selected: readonly ToolSummary[]): number =>
+    counter.countMessages([{ role: 'system', content: renderSystem(selected) }, { role: 'user', content: request }], [SUBMIT_PLAN_TOOL, ASK_USER_TOOL]);
+  const select = (request: string, from = atScale, extra: Parameters<typeof selectTools>[2] = {}) =>
+    selectTools(request, from, { countTokens: (text) => counter.count(text), ...extra });
+
+  test.each([
+    ['compare my open ServiceNow incidents with my Jira issues and tell me which ones overlap', ['servicenow_list_my_incidents', 'jira_list_my_issues'], ['servicenow_', 'jira_']],
+    ['refund the last Stripe invoice for Globex and add a comment on my ServiceNow incident', ['stripe_create_refund', 'servicenow_add_comment'], ['stripe_', 'servicenow_']],
+    ["get the cloud recording of yesterday's Zoom meeting and put a summary on a new Notion page", ['zoom_get_cloud_recording', 'zoom_list_cloud_recordings', 'notion_create_page'], ['zoom_', 'notion_']],
+    ['leave a comment on the Figma design file for the onboarding flow', ['figma_create_file_comment', 'figma_get_design_file'], ['figma_']],
+    ['how many vacation days do I have left, then book time off next Friday', ['hris_get_time_off_balance', 'hris_create_time_off_request'], ['hris_', 'workday_']],
+    ['who joined my last Zoom meeting', ['zoom_list_meeting_participants', 'zoom_list_meetings'], ['zoom_']],
+  ])('%s', (request, expected, systems) => {
+    expect(atScale).toHaveLength(323);
+    const selected = select(request);
+    const names = selected.map((t) => t.name);
+    expect(names).toEqual(expect.arrayContaining(expected));
+    expect(names.filter((n) => !systems.some((prefix) => n.startsWith(prefix)))).toEqual([]);
+    expect(promptOf(request, selected)).toBeLessThanOrEqual(1_500);
+  });
+
+  test('MCP tools are the ones src/mcp registers: namespaced, led by the server name, with the server schema', () => {
+    const tool = atScale.find((t) => t.name === 'stripe_create_refund')!;
+    expect(tool.description).toMatch(/^Stripe Billing: Create a refund/);
+    expect(tool.risk).toBe('write');
+    expect(tool.parameters).toMatchObject({ required: ['payment_intent'] });
+    expect(atScale.find((t) => t.name === 'stripe_delete_refund')!.risk).toBe('high');
+  });
+
+  test('the token cap holds when servers write long descriptions and many arguments', () => {
+    const wordy = [...tools, ...mcpServerTools({ wordy: true })];
+    const request = "get the cloud recording of yesterday's Zoom meeting and put a summary on a new Notion page";
+    // Ten of these tools would not fit: the count of tools alone does not bound the prompt.
+    expect(promptOf(request, select(request, wordy, { maxToolTokens: Number.POSITIVE_INFINITY }))).toBeGreaterThan(1_500);
+    const selected = select(request, wordy);
+    expect(promptOf(request, selected)).toBeLessThanOrEqual(1_500);
+    expect(selected.map((t) => t.name)).toEqual(expect.arrayContaining(['zoom_get_cloud_recording', 'notion_create_page']));
+    // Without the model's tokenizer the estimate errs on the safe side.
+    expect(promptOf(request, selectTools(request, wordy))).toBeLessThanOrEqual(1_500);
   });
 });
 

@@ -83,7 +83,7 @@ async function roundTripEveryModel(prisma: PrismaClient): Promise<void> {
     id: uuid(6), tenantId: t, conversationId: uuid(7), userId: uuid(1), channel: 'slack', deliveryId: 'Ev1', status: 'running', input: 'hi', reply: { to: 'C1' },
     plan: { steps: [] }, planVersion: 2, iteration: 3, routing: { tier: 'fast' }, caps: { steps: 10 }, stepsUsed: 1, tokensUsed: 100, costMicros: 9_007_199_254_740_993n,
     answer: 'done', error: { code: 'x' }, eventSeq: 4, attempts: 1, version: 5, deadlineAt: at(19), startedAt: at(20), finishedAt: at(21), createdAt: at(22), updatedAt: at(23),
-    untrustedContext: true, activeMs: 4_500, fence: 3,
+    untrustedContext: true, activeMs: 4_500, fence: 3, traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
   }, (data) => prisma.run.create({ data }), () => prisma.run.findUnique({ where: { id: uuid(6) } }));
   check('runEvent', { id: 42n, tenantId: t, runId: uuid(6), seq: 1, type: 'run.started', payload: { a: 1 }, createdAt: at(24) },
     (data) => prisma.runEventRecord.create({ data }), () => prisma.runEventRecord.findUnique({ where: { id: 42n } }));

@@ -20,6 +20,8 @@ export interface SandboxContext {
   readonly clientSecret?: string;
   readonly rateLimitPerMinute: number;
   readonly maxPageSize: number;
+  /** A user's status or a group's members changed (Okta queues provisioning tasks on such events). */
+  readonly onDirectoryChange?: () => void;
 }
 
 export type ApiHandler = (req: SandboxRequest, principal: Principal) => SandboxResponse | Promise<SandboxResponse>;

@@ -52,6 +52,7 @@ export function registerDirectoryRoutes(server: SandboxServer, ctx: SandboxConte
         state.record('group.user_membership.remove', user.id, principal.user.id, ctx.now());
       }
       group.lastMembershipUpdated = ctx.now().toISOString();
+      ctx.onDirectoryChange?.();
       return { status: 204 };
     }));
   }

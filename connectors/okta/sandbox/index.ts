@@ -11,9 +11,12 @@ import { idMaker, seedState } from './seed.js';
 import { OktaSandboxState, SERVICE_ACCOUNT, type SandboxUser } from './state.js';
 import { registerUserRoutes } from './userRoutes.js';
 import { registerLogRoutes } from './logRoutes.js';
+import { registerProvisioningRoutes } from './provisioningRoutes.js';
+import { ScimPushClient, type ProvisioningTarget, type PushSummary, type SentRequest } from './scimPush.js';
 import { mulberry32 } from '../../shared/sandbox/random.js';
 
 export { OktaSandboxState, SERVICE_ACCOUNT } from './state.js';
+export { ProvisioningError, type ProvisioningTarget, type PushSummary, type SentRequest } from './scimPush.js';
 export type { SandboxUser, SandboxGroup, SandboxApp, SandboxFactor, SandboxEvent, UserStatus } from './state.js';
 
 /** Everything a demo user's grant would hold; `issueTokenFor` uses it. */
@@ -49,12 +52,28 @@ export interface OktaSandbox {
   /** Makes every access token (or one user's) expire now, as if its hour had passed. */
   expireAccessTokens(email?: string): void;
   user(email: string): SandboxUser;
+  /** Okta's outbound SCIM provisioning to an app (off until a target is configured). */
+  readonly provisioning: {
+    configure(target: { baseUrl: string; token: string; pushGroups?: string[] }): ProvisioningTarget;
+    push(): Promise<PushSummary>;
+    /** The last automatic push's failure, if the latest one failed (pushes on changes run in the background). */
+    readonly lastError: string | undefined;
+    /** The SCIM requests sent so far (newest last). */
+    readonly sent: readonly SentRequest[];
+  };
 }
 
 export async function startOktaSandbox(options: OktaSandboxOptions = {}): Promise<OktaSandbox> {
   const seed = options.seed ?? 42;
   const random = mulberry32(seed ^ 0x5eed);
   const state = new OktaSandboxState();
+  const provisioning = new ScimPushClient(state);
+  let lastPushError: string | undefined;
+  // Like Okta's provisioning tasks: a directory change is pushed when a target is configured.
+  const pushOnChange = (): void => {
+    if (!provisioning.configured) return;
+    provisioning.push().then(() => { lastPushError = undefined; }, (error: unknown) => { lastPushError = error instanceof Error ? error.message : String(error); });
+  };
   const server = new SandboxServer({
     name: 'okta',
     seed,
@@ -75,6 +94,7 @@ export async function startOktaSandbox(options: OktaSandboxOptions = {}): Promis
     ...(options.clientSecret === undefined ? {} : { clientSecret: options.clientSecret }),
     rateLimitPerMinute: options.rateLimitPerMinute ?? 600,
     maxPageSize: options.maxPageSize ?? 200,
+    onDirectoryChange: pushOnChange,
   };
   seedState(state, random, ctx.now());
   const signer = new IdTokenSigner();
@@ -85,10 +105,12 @@ export async function startOktaSandbox(options: OktaSandboxOptions = {}): Promis
   registerMyAccountRoutes(server, ctx);
   registerLogRoutes(server, ctx);
   if (options.admin) {
+    registerProvisioningRoutes(server, ctx, provisioning);
     server.enableAdmin(() => ({
       users: [...state.users.values()],
       groups: [...state.groups.values()].map((g) => ({ ...g, members: [...g.members] })),
       events: state.events,
+      provisioning: provisioning.sent,
     }));
   }
 
@@ -121,5 +143,11 @@ export async function startOktaSandbox(options: OktaSandboxOptions = {}): Promis
       for (const record of state.accessTokens.values()) if (!only || record.userId === only) record.expiresAt = 0;
     },
     user: userOf,
+    provisioning: {
+      configure: (target) => provisioning.configure(target),
+      push: () => provisioning.push(),
+      get lastError() { return lastPushError; },
+      sent: provisioning.sent,
+    },
   };
 }

@@ -11,6 +11,7 @@ const LIFECYCLE: Record<string, { from: readonly UserStatus[]; to?: UserStatus; 
   suspend: { from: ['ACTIVE'], to: 'SUSPENDED', event: 'user.lifecycle.suspend', badStatus: 'E0000001' },
   unsuspend: { from: ['SUSPENDED'], to: 'ACTIVE', event: 'user.lifecycle.unsuspend', badStatus: 'E0000001' },
   expire_password: { from: ['ACTIVE', 'LOCKED_OUT', 'RECOVERY'], to: 'PASSWORD_EXPIRED', event: 'user.password.expire', badStatus: 'E0000038' },
+  deactivate: { from: ['STAGED', 'PROVISIONED', 'ACTIVE', 'RECOVERY', 'LOCKED_OUT', 'PASSWORD_EXPIRED', 'SUSPENDED'], to: 'DEPROVISIONED', event: 'user.lifecycle.deactivate', badStatus: 'E0000001' },
 };
 
 export function registerUserRoutes(server: SandboxServer, ctx: SandboxContext): void {
@@ -81,6 +82,7 @@ export function registerUserRoutes(server: SandboxServer, ctx: SandboxContext): 
     user.lastUpdated = now;
     if (req.params['operation'] === 'reset_factors') ctx.state.factors.set(user.id, []);
     ctx.state.record(rule.event, user.id, principal.user.id, ctx.now());
+    if (rule.to) ctx.onDirectoryChange?.();
     if (req.params['operation'] === 'reset_password') {
       if (req.query.get('sendEmail') === 'true') {
         ctx.state.record('system.email.password_reset.sent_message', user.id, principal.user.id, ctx.now());

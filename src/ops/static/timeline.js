@@ -26,6 +26,8 @@ export function renderTimeline(t, el) {
   const calls = t.modelCalls.map((c) => el('tr', {}, [el('td', { text: `+${ms(Date.parse(c.at) - start)}` }), el('td', { text: c.tier ?? '—' }), el('td', { text: c.model ?? '—' }), el('td', { text: String(c.tokens) }), el('td', { text: usd(c.costMicros) })]));
   return el('div', { 'data-testid': 'timeline' }, [
     el('p', { class: 'muted', text: `${t.run.status} · ${ms(total)} end to end · tier ${t.run.tier ?? '—'} · ${t.run.tokens} tokens · ${usd(t.run.costMicros)}` }),
+    // The trace id to paste into the tracing backend (Jaeger, Tempo, …); absent when tracing was off.
+    t.run.traceId ? el('p', { class: 'muted', 'data-testid': 'timeline-trace' }, [el('span', { text: 'Trace ' }), el('code', { text: t.run.traceId })]) : null,
     el('div', { class: 'tl' }, rows.length ? rows : [el('p', { class: 'muted', text: 'Nothing has happened in this run yet.' })]),
     el('h4', { text: 'Model calls' }),
     calls.length ? el('table', {}, [el('tbody', {}, calls)]) : el('p', { class: 'muted', text: 'No model was called (tier 0).' }),

@@ -37,7 +37,7 @@ export class ModelPlanner {
   async next(ctx: PlanningContext, tier: ModelTier, reason: string, facts: Readonly<Record<string, string>>): Promise<PlannerDecision> {
     const recentTools = [...(ctx.previousPlan?.steps.map((s) => s.tool) ?? []), ...ctx.observations.map((o) => o.tool)];
     const query = [ctx.request, ...ctx.history.slice(-2).filter((t) => t.role === 'user' && t.provenance === 'requester').map((t) => t.content)].join('\n');
-    const tools = selectTools(query, ctx.tools, { recentTools, max: this.deps.maxTools ?? 10 });
+    const tools = selectTools(query, ctx.tools, { recentTools, max: this.deps.maxTools ?? 10, countTokens: (text) => this.deps.tokens.count(text) });
     const atCap = ctx.iteration >= this.maxIterations;
     const callTools = atCap ? [] : [SUBMIT_PLAN_TOOL, ASK_USER_TOOL];
     const working = ctx.observations.length > 0 ? `${renderObservations(ctx.observations)}${atCap ? `\n${FINAL_ANSWER_NOTE}` : ''}` : undefined;

@@ -157,9 +157,10 @@ export class ToolPipeline {
     const { tool } = req;
     const started = performance.now();
     let attempts = record.attempts;
+    const connectorId = tool.connector?.id ?? tool.breakerId ?? 'builtin';
     const policy = this.deps.policies.policyFor({
       tenantId: req.tenant.id,
-      connectorId: tool.connector?.id ?? tool.breakerId ?? 'builtin',
+      connectorId,
       idempotent: tool.definition.idempotent,
     });
     let outcome: ToolOutcome;
@@ -186,7 +187,7 @@ export class ToolPipeline {
     }
     await this.deps.onBoundary?.('tool.after_execute', { runId: req.runId, stepKey: req.step.key });
     const durationMs = Math.round(performance.now() - started);
-    this.deps.metrics?.toolSeconds.observe({ tenant: req.tenant.id, tool: tool.name, outcome: outcome.status }, durationMs / 1000);
+    this.deps.metrics?.toolSeconds.observe({ tenant: req.tenant.id, connector: connectorId, tool: tool.name, outcome: outcome.status }, durationMs / 1000);
     await this.deps.calls.finish(req.tenant.id, record.id, {
       status: outcome.status,
       attempts,
