@@ -202,6 +202,11 @@ describe('writes', () => {
       .toBe('Moved opportunity “ACME Corp - Fleet Renewal” from “Negotiation/Review” to “Closed Won”.');
   });
 
+  it('a record named with punctuation people do not type is found by its words, still only where the employee can see it', async () => {
+    expect(await run(LINUS, 'update_opportunity_stage', { opportunity: 'Globex Platform Expansion', stage: 'Negotiation/Review' })).toMatchObject({ stage: 'Negotiation/Review', changed: false });
+    expect((await failure(run(ADA, 'update_opportunity_stage', { opportunity: 'Globex Platform Expansion', stage: 'Closed Won' }))).code).toBe('not_found');
+  });
+
   it('update_opportunity_stage: a stage outside the picklist is refused with the valid stages, before any write', async () => {
     const writes = sandbox.state.writes.length;
     const error = await failure(run(LINUS, 'update_opportunity_stage', { opportunity: 'Initech - TPS Automation', stage: 'Almost done' }));

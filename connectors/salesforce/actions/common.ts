@@ -50,8 +50,14 @@ export function isRecordId(value: string, keyPrefix: string): boolean {
  */
 export async function resolveByName(client: SalesforceClient, object: 'Account' | 'Opportunity', what: string, name: string): Promise<SfRecord> {
   const exact = await client.query(buildSoql({ select: ['Id', 'Name'], from: object, where: [{ field: 'Name', op: '=', value: name }], limit: 5 }));
-  const candidates = exact.length > 0 ? exact : await client.query(buildSoql({
+  const partial = exact.length > 0 ? exact : await client.query(buildSoql({
     select: ['Id', 'Name'], from: object, where: [{ field: 'Name', op: 'LIKE', value: name }], orderBy: { field: 'Name' }, limit: 6,
+  }));
+  // Record names carry punctuation people do not type ("Globex - Platform Expansion" asked for as
+  // "Globex Platform Expansion"): every word must still appear, so this widens nothing else.
+  const words = name.split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 0);
+  const candidates = partial.length > 0 || words.length < 2 ? partial : await client.query(buildSoql({
+    select: ['Id', 'Name'], from: object, where: words.slice(0, 8).map((value) => ({ field: 'Name', op: 'LIKE' as const, value })), orderBy: { field: 'Name' }, limit: 6,
   }));
   const [only] = candidates;
   if (candidates.length === 1 && only) return only;
