@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { slackSignature } from '../support/slackSigning.js';
 import { seededRandom } from '../support/teamsHarness.js';
 import { CONFIGURED_ENTRA, SIGNING_SECRET, rawRequest, startEdgeProduct, type EdgeProduct, type RawResponse } from './support/edgeProduct.js';
@@ -18,9 +18,15 @@ const GET_ROUTES = [
   '/healthz', '/readyz', '/metrics', '/ops', '/ops/static/ops.js', '/ops/static/ops.css', '/ops/api/me', '/ops/api/runs', '/ops/api/runs/:id',
   '/ops/api/approvals', '/ops/api/audit', '/ops/api/usage', '/ops/api/dead-letters', '/slack/install', '/slack/oauth_redirect', '/oauth/callback/:id',
   '/auth/options', '/auth/session', '/auth/sso/start', '/auth/sso/callback', '/link/start',
+  '/ops/static/timeline.js', '/ops/static/charts.js', '/ops/static/uplot.js', '/ops/static/uplot.css', '/ops/api/runs/:id/timeline', '/ops/api/usage/daily',
+  '/scim/v2/Users', '/scim/v2/Users/:id', '/scim/v2/Groups', '/scim/v2/Groups/:id', '/scim/v2/ServiceProviderConfig', '/scim/v2/ResourceTypes', '/scim/v2/Schemas',
 ];
 // Sign-in moved from /ops/login to /auth/login while this was written; both are fuzzed (a 404 is fine).
-const POST_ROUTES = ['/api/web/links', '/api/web/messages', '/api/web/approvals/:id', '/auth/login', '/auth/logout', '/ops/login', '/link/start', '/ops/api/dead-letters/:id/replay', '/api/messages', '/slack/events'];
+const POST_ROUTES = ['/api/web/links', '/api/web/messages', '/api/web/approvals/:id', '/auth/login', '/auth/logout', '/ops/login', '/link/start', '/ops/api/dead-letters/:id/replay', '/api/messages', '/slack/events',
+  '/api/web/approvals/:id/cancel', '/scim/v2/Users', '/scim/v2/Groups'];
+// SCIM is on for the demo tenant, and half the requests to it carry its token, so they get past authentication.
+const SCIM_TOKEN = 'edge-fuzz-scim-token-0123456789abcdef';
+const scimAuth = (rng: Rng, path: string): Record<string, string> => (path.startsWith('/scim/') && rng() < 0.5 ? { authorization: `Bearer ${SCIM_TOKEN}` } : {});
 
 type Rng = () => number;
 const pick = <T>(rng: Rng, items: readonly T[]): T => items[Math.floor(rng() * items.length)]!;
@@ -154,7 +160,7 @@ async function oneRequest(rng: Rng, edge: EdgeProduct, n: number): Promise<Outco
     case 1: {
       const path = fill(rng, pick(rng, [...GET_ROUTES, ...POST_ROUTES]));
       const method = pick(rng, ['PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD', 'TRACE', 'FOO']);
-      return send(`${method} ${path}`, { method, path, headers: { 'content-type': 'application/json' }, body: randomJson(rng) });
+      return send(`${method} ${path}`, { method, path, headers: { 'content-type': 'application/json', ...scimAuth(rng, path) }, body: randomJson(rng) });
     }
     case 2: {
       const path = fill(rng, pick(rng, POST_ROUTES));
@@ -183,7 +189,7 @@ async function oneRequest(rng: Rng, edge: EdgeProduct, n: number): Promise<Outco
     }
     case 6: {
       const path = fill(rng, pick(rng, POST_ROUTES));
-      return send(`body ${path}`, { method: 'POST', path, headers: { 'content-type': 'application/json' }, body: randomJson(rng) });
+      return send(`body ${path}`, { method: 'POST', path, headers: { 'content-type': 'application/json', ...scimAuth(rng, path) }, body: randomJson(rng) });
     }
     case 7: {
       const { headers, body } = slackCase(rng);
@@ -196,7 +202,7 @@ async function oneRequest(rng: Rng, edge: EdgeProduct, n: number): Promise<Outco
     default: {
       const path = mangle(rng, fill(rng, pick(rng, GET_ROUTES)));
       // A long-lived event stream is opened and dropped at once: the client times out quickly.
-      return send(`GET ${path.slice(0, 80)}`, { method: 'GET', path, timeoutMs: path.includes('/events') ? 300 : 10_000 });
+      return send(`GET ${path.slice(0, 80)}`, { method: 'GET', path, headers: scimAuth(rng, path), timeoutMs: path.includes('/events') ? 300 : 10_000 });
     }
   }
 }
@@ -210,7 +216,7 @@ const onFailure = (error: unknown): void => {
 beforeAll(async () => {
   process.on('uncaughtException', onFailure);
   process.on('unhandledRejection', onFailure);
-  edge = await startEdgeProduct();
+  edge = await startEdgeProduct({ ACME_SCIM_TOKEN_HASH: `sha256:${createHash('sha256').update(SCIM_TOKEN).digest('hex')}` });
 });
 
 afterAll(async () => {
@@ -256,4 +262,6 @@ test(`${REQUESTS} generated requests across every route: no 5xx, no crash, still
   expect(readiness.every((s) => s === 200)).toBe(true);
   expect((await fetch(`${edge.url}/readyz`)).status).toBe(200);
   expect(rssGrowthMb).toBeLessThan(100);
+  // The SCIM requests above were fuzzing a live provider, not a closed door.
+  expect((await fetch(`${edge.url}/scim/v2/Users`, { headers: { authorization: `Bearer ${SCIM_TOKEN}` } })).status).toBe(200);
 });

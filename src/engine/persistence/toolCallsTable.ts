@@ -21,18 +21,12 @@ interface RawCall {
   error: unknown;
 }
 
+/** Raw SQL rows (snake_case) and Prisma rows map to one record. */
 function rawRecordOf(row: RawCall): ToolCallRecord {
-  return {
-    id: row.id,
-    stepId: row.step_id,
-    status: row.status as ToolCallStatus,
-    attempts: row.attempts,
-    result: (row.result ?? null) as JsonValue | null,
-    error: (row.error ?? null) as { code: string; message: string } | null,
-  };
+  return recordOf({ ...row, stepId: row.step_id });
 }
 
-function recordOf(row: ToolCall): ToolCallRecord {
+function recordOf(row: Pick<ToolCall, 'id' | 'stepId' | 'status' | 'attempts'> & { readonly result: unknown; readonly error: unknown }): ToolCallRecord {
   return {
     id: row.id,
     stepId: row.stepId,
