@@ -18,6 +18,15 @@ export class TraceOrigins {
   find(tenantId: string, runId: string): Promise<string | null> {
     return this.kv.get(tenantKey(tenantId, 'trace', runId));
   }
+
+  /**
+   * True exactly once per run, for the attempt that continues the request's trace. A wake-up may be
+   * enqueued from any context (an approval, a follow-up pass), so "the job's first attempt" alone
+   * cannot tell the run's first attempt from a resume.
+   */
+  claimFirstAttempt(tenantId: string, runId: string): Promise<boolean> {
+    return this.kv.set(tenantKey(tenantId, 'trace-first', runId), '1', { ttlMs: ORIGIN_TTL_MS, onlyIfAbsent: true });
+  }
 }
 
 /**
@@ -36,7 +45,8 @@ export function withRunTracing(tracing: Tracing | undefined, kv: KeyValueStore, 
     },
     startWorkers: (concurrency, handler) => queue.startWorkers(concurrency, async (job, attempt) => {
       const origin = (await origins.find(job.tenantId, job.runId).catch(() => null)) ?? undefined;
-      const parent = attempt === 1 ? tracing.continueFrom(job.trace) : undefined;
+      const first = attempt === 1 && job.trace !== undefined && (await origins.claimFirstAttempt(job.tenantId, job.runId).catch(() => false));
+      const parent = first ? tracing.continueFrom(job.trace) : undefined;
       const parentTrace = parent ? trace.getSpanContext(parent)?.traceId : undefined;
       const originLink = tracing.linkTo(origin ?? job.trace);
       const links = originLink && originLink.context.traceId !== parentTrace ? [originLink] : [];
